@@ -1,0 +1,38 @@
+// Bundles every entry point into dist/. One file per entry, ESM, Node 20 target.
+// sql.js loads its wasm at run time, so the wasm is copied beside the bundles.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const outdir = 'dist';
+mkdirSync(outdir, { recursive: true });
+
+// ESM bundles that pull in CommonJS packages (sql.js) need a real `require`.
+const banner = {
+  js: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);",
+};
+
+const entries = {
+  'guard-server': 'guard-server/main.ts',
+  demo: 'guard-server/demo/main.ts',
+};
+
+await build({
+  entryPoints: entries,
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  banner,
+  logLevel: 'warning',
+  legalComments: 'none',
+  // Lets the store spawn its folder worker from this same bundle file.
+  define: { WARDEN_BUNDLE: 'true' },
+});
+
+const wasm = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
+copyFileSync(wasm, join(outdir, 'sql-wasm.wasm'));

@@ -1,0 +1,176 @@
+// Reads the guard's configuration from its environment once, at start, and validates it.
+// Secrets live only in this object and in the forwarding layer; nothing here is ever logged.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export type PolicyMode = 'monitor' | 'confirm' | 'block';
+
+export interface ShopifyConfig {
+  store: string; // "my-shop.myshopify.com"
+  token: string;
+  apiVersion: string;
+  baseUrl: string; // "https://my-shop.myshopify.com" or a local stand-in
+}
+
+export interface MetaConfig {
+  token: string;
+  apiVersion: string;
+  baseUrl: string;
+}
+
+export interface HostRule {
+  /** Lower-case host pattern: "api.example.com", "*.example.com", "*" or "host:port". */
+  pattern: string;
+  /** True for exact hosts: only those may resolve to private or loopback addresses. */
+  exact: boolean;
+}
+
+export interface GuardConfig {
+  shopify: ShopifyConfig | null;
+  meta: MetaConfig | null;
+  httpAllow: HostRule[];
+  /** host pattern → headers injected into http_request calls to that host. */
+  httpCredentials: Map<string, Record<string, string>>;
+  dataDir: string;
+  policy: PolicyMode;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  retentionDays: number;
+  maxEvents: number;
+  cloud: { url: string; keyId: string; secret: string; intervalMs: number } | null;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const API_VERSION = /^\d{4}-\d{2}$|^unstable$/;
+const META_VERSION = /^v\d{1,2}\.\d$/;
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw.slice(0, 40)}"`);
+  }
+  return n;
+}
+
+function baseUrlFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (!raw) return fallback;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ConfigError(`${name} must be http(s)`);
+  return u.origin + u.pathname.replace(/\/+$/, '');
+}
+
+function normaliseShop(raw: string): string {
+  const shop = raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  const full = shop.includes('.') ? shop : `${shop}.myshopify.com`;
+  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(full)) {
+    throw new ConfigError(`WARDEN_SHOPIFY_STORE must be a shop name or *.myshopify.com domain, got "${raw.slice(0, 60)}"`);
+  }
+  return full;
+}
+
+export function parseHostPatterns(raw: string | undefined): HostRule[] {
+  if (!raw) return [];
+  return raw
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((p) => {
+      const pattern = p.toLowerCase();
+      if (!/^(\*|\*\.[a-z0-9.-]+|[a-z0-9.-]+|\[[0-9a-f:]+\])(:\d{1,5})?$/.test(pattern)) {
+        throw new ConfigError(`WARDEN_HTTP_ALLOW: "${p.slice(0, 80)}" is not a host pattern (host, *.domain, * or host:port)`);
+      }
+      return { pattern, exact: !pattern.includes('*') };
+    });
+}
+
+const credentialsSchema = z.record(z.string().min(1), z.record(z.string().min(1), z.string()));
+
+function parseCredentials(raw: string | undefined): Map<string, Record<string, string>> {
+  if (!raw) return new Map();
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    // Never echo the value: it holds secrets.
+    throw new ConfigError('WARDEN_HTTP_CREDENTIALS is not valid JSON (expected {"host": {"Header": "value"}})');
+  }
+  const parsed = credentialsSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError('WARDEN_HTTP_CREDENTIALS must map host patterns to objects of header name → string value');
+  }
+  return new Map(Object.entries(parsed.data).map(([host, headers]) => [host.toLowerCase(), headers]));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
+  const shopifyToken = env.WARDEN_SHOPIFY_TOKEN;
+  const shopifyStore = env.WARDEN_SHOPIFY_STORE;
+  let shopify: ShopifyConfig | null = null;
+  if (shopifyToken || shopifyStore) {
+    if (!shopifyToken) throw new ConfigError('WARDEN_SHOPIFY_STORE is set but WARDEN_SHOPIFY_TOKEN is not');
+    if (!shopifyStore) throw new ConfigError('WARDEN_SHOPIFY_TOKEN is set but WARDEN_SHOPIFY_STORE is not');
+    const store = normaliseShop(shopifyStore);
+    const apiVersion = env.WARDEN_SHOPIFY_API_VERSION || '2025-10';
+    if (!API_VERSION.test(apiVersion)) throw new ConfigError(`WARDEN_SHOPIFY_API_VERSION must look like 2025-10, got "${apiVersion.slice(0, 20)}"`);
+    shopify = { store, token: shopifyToken, apiVersion, baseUrl: baseUrlFromEnv(env, 'WARDEN_SHOPIFY_BASE_URL', `https://${store}`) };
+  }
+
+  let meta: MetaConfig | null = null;
+  if (env.WARDEN_META_TOKEN) {
+    const apiVersion = env.WARDEN_META_API_VERSION || 'v23.0';
+    if (!META_VERSION.test(apiVersion)) throw new ConfigError(`WARDEN_META_API_VERSION must look like v23.0, got "${apiVersion.slice(0, 20)}"`);
+    meta = { token: env.WARDEN_META_TOKEN, apiVersion, baseUrl: baseUrlFromEnv(env, 'WARDEN_META_BASE_URL', 'https://graph.facebook.com') };
+  }
+
+  const policy = (env.WARDEN_POLICY || 'monitor') as PolicyMode;
+  if (!['monitor', 'confirm', 'block'].includes(policy)) {
+    throw new ConfigError(`WARDEN_POLICY must be monitor, confirm or block, got "${String(env.WARDEN_POLICY).slice(0, 20)}"`);
+  }
+
+  let cloud: GuardConfig['cloud'] = null;
+  if (env.WARDEN_CLOUD_URL) {
+    if (!env.WARDEN_CLOUD_KEY_ID || !env.WARDEN_CLOUD_SECRET) {
+      throw new ConfigError('WARDEN_CLOUD_URL is set but WARDEN_CLOUD_KEY_ID or WARDEN_CLOUD_SECRET is not');
+    }
+    cloud = {
+      url: baseUrlFromEnv(env, 'WARDEN_CLOUD_URL', ''),
+      keyId: env.WARDEN_CLOUD_KEY_ID,
+      secret: env.WARDEN_CLOUD_SECRET,
+      intervalMs: intFromEnv(env, 'WARDEN_UPLOAD_INTERVAL_MS', 30_000, 1_000, 3_600_000),
+    };
+  }
+
+  return {
+    shopify,
+    meta,
+    httpAllow: parseHostPatterns(env.WARDEN_HTTP_ALLOW),
+    httpCredentials: parseCredentials(env.WARDEN_HTTP_CREDENTIALS),
+    dataDir: env.WARDEN_DATA_DIR || join(homedir(), '.warden'),
+    policy,
+    timeoutMs: intFromEnv(env, 'WARDEN_TIMEOUT_MS', 30_000, 100, 600_000),
+    maxResponseBytes: intFromEnv(env, 'WARDEN_MAX_RESPONSE_BYTES', 20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    retentionDays: intFromEnv(env, 'WARDEN_RETENTION_DAYS', 90, 1, 3650),
+    maxEvents: intFromEnv(env, 'WARDEN_MAX_EVENTS', 1_000_000, 1_000, 100_000_000),
+    cloud,
+  };
+}
+
+/** Every secret value in the config, for tests and for last-line-of-defence redaction. */
+export function configSecrets(c: GuardConfig): string[] {
+  const out: string[] = [];
+  if (c.shopify) out.push(c.shopify.token);
+  if (c.meta) out.push(c.meta.token);
+  for (const headers of c.httpCredentials.values()) out.push(...Object.values(headers));
+  if (c.cloud) out.push(c.cloud.secret);
+  return out.filter((s) => s.length >= 4);
+}

@@ -1,0 +1,97 @@
+// Sends one request upstream with undici and reads the whole response, bounded in size and
+// time. Failures become UpstreamError with a kind the audit log records and a message that
+// carries no secret (hosts and error classes only, never headers or bodies).
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+
+export type UpstreamErrorKind = 'timeout' | 'dns' | 'connect' | 'reset' | 'tls' | 'too_large' | 'ssrf' | 'redirect' | 'other';
+
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(readonly kind: UpstreamErrorKind, message: string) {
+    super(message);
+  }
+}
+
+export interface UpstreamRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+export interface SendLimits {
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+export function createDispatcher(connect?: Agent.Options['connect']): Agent {
+  return new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1, ...(connect ? { connect } : {}) });
+}
+
+function classifyError(err: unknown, url: URL, limits: SendLimits): UpstreamError {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  const where = `${url.protocol}//${url.host}`;
+  if (code === 'EWARDENSSRF' || e?.cause?.name === 'SsrfError' || e?.name === 'SsrfError') {
+    return new UpstreamError('ssrf', (e.cause ?? e).message);
+  }
+  if (
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.ConnectTimeoutError ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    e?.name === 'TimeoutError' || e?.name === 'AbortError'
+  ) {
+    return new UpstreamError('timeout', `upstream ${where} did not answer within ${limits.timeoutMs} ms`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+    return new UpstreamError('dns', `DNS lookup failed for ${url.hostname} (${code})`);
+  }
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    return new UpstreamError('connect', `could not connect to ${where} (${code})`);
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || err instanceof undiciErrors.SocketError) {
+    return new UpstreamError('reset', `connection to ${where} was closed before the response completed`);
+  }
+  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT')) {
+    return new UpstreamError('tls', `TLS failure talking to ${where} (${code})`);
+  }
+  if (err instanceof UpstreamError) return err;
+  return new UpstreamError('other', `request to ${where} failed (${code || e?.name || 'unknown error'})`);
+}
+
+export async function send(dispatcher: Dispatcher, req: UpstreamRequest, limits: SendLimits): Promise<UpstreamResponse> {
+  const signal = AbortSignal.timeout(limits.timeoutMs);
+  try {
+    const res = await request(req.url, {
+      method: req.method as Dispatcher.HttpMethod,
+      headers: req.headers,
+      body: req.body,
+      dispatcher,
+      signal,
+      headersTimeout: limits.timeoutMs,
+      bodyTimeout: limits.timeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > limits.maxResponseBytes) {
+        res.body.destroy();
+        throw new UpstreamError('too_large', `upstream response exceeds ${limits.maxResponseBytes} bytes (WARDEN_MAX_RESPONSE_BYTES)`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = v;
+    return { status: res.statusCode, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+  } catch (err) {
+    throw classifyError(err, req.url, limits);
+  }
+}

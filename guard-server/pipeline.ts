@@ -1,0 +1,216 @@
+// The guard's request path, one function, in the order that makes it safe:
+//
+//   validate args (zod, in the tool layer) → resolve target + inject credentials → scrub →
+//   classify → risk rules → safety checks (SSRF) + policy → platform pacing → journal intent →
+//   forward unchanged → journal outcome → sequence alerts → response to the agent
+//
+// Scrubbing comes before anything that writes: every later stage sees only the scrubbed URL
+// and structural facts (platform, endpoint pattern, GraphQL field names), so no secret or
+// customer datum can reach the journal, the store, an alert or an upload. The only copy of a
+// credential is in `call.upstream.headers`, which goes to undici and nowhere else.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
+import { classify } from '../core/classify/index.ts';
+import { newId } from '../core/ids.ts';
+import type { RuleEngine } from '../core/rules/engine.ts';
+import { newPiiCounts, scrubText, scrubUrl, scrubValue } from '../core/scrub/scrubber.ts';
+import type { Alert, AuditEvent, Outcome, RiskResult } from '../core/types.ts';
+import type { GuardConfig } from './config.ts';
+import type { ControlWatcher } from './control.ts';
+import type { Pacer } from './forward/pacing.ts';
+import { SsrfError, checkUrl } from './forward/ssrf.ts';
+import { send, UpstreamError, type UpstreamResponse } from './forward/upstream.ts';
+import { usageSnapshot } from './forward/usage.ts';
+import { decide } from './policy.ts';
+import type { GuardSession } from './session.ts';
+import type { AuditStore } from './store/index.ts';
+import { credentialsFor, type ResolvedCall } from './targets.ts';
+
+export interface GuardContext {
+  config: GuardConfig;
+  rules: RuleEngine;
+  store: AuditStore;
+  control: ControlWatcher;
+  pacer: Pacer;
+  dispatchers: { platform: Dispatcher; open: Dispatcher };
+  /** Every configured secret: a last line of defence on strings that leave the guard. */
+  redact: (s: string) => string;
+  /** Sends an alert to the MCP client; never awaited on the request path. */
+  notify: (alert: Alert) => void;
+  /** Asks the user (MCP elicitation). 'unsupported' when the client cannot ask. */
+  confirm: (message: string) => Promise<boolean | 'unsupported'>;
+}
+
+export type CallResult =
+  | { kind: 'response'; response: UpstreamResponse; event: AuditEvent; risk: RiskResult; alerts: Alert[] }
+  | { kind: 'refused' | 'failed'; message: string; event: AuditEvent; risk: RiskResult; alerts: Alert[] };
+
+const MAX_REDIRECTS = 5;
+
+export async function runCall(ctx: GuardContext, session: GuardSession, call: ResolvedCall): Promise<CallResult> {
+  // Stage 3 — scrub. The counts go on the event; the scrubbed URL is all later stages see.
+  const pii = newPiiCounts();
+  const safeUrl = scrubUrl(call.op.url, pii);
+  if (call.op.body !== undefined) scrubValue(call.op.body, pii); // counted, never kept
+
+  // Stage 4 — classify (platform, endpoint pattern, GraphQL operations).
+  const hints = call.platformHint ? { platform: call.platformHint, target: call.target ?? undefined } : undefined;
+  const cls = classify({ ...call.op, url: safeUrl }, hints);
+
+  // Stage 5 — risk rules.
+  const risk = ctx.rules.assess(call.op, cls);
+
+  const event: AuditEvent = {
+    id: newId(),
+    ts: Date.now(),
+    session_id: session.id,
+    instance_id: session.instanceId,
+    client: session.client,
+    tool: call.tool,
+    platform: cls.platform,
+    target: cls.target ?? call.target,
+    method: call.upstream.method,
+    endpoint: cls.endpoint,
+    operation: cls.operation === null ? null : scrubText(cls.operation),
+    status: null,
+    latency_ms: null,
+    risk_level: risk.risk_level,
+    rules: risk.rules,
+    outcome: 'forwarded',
+    error: null,
+    pii,
+    usage: null,
+  };
+
+  // Stage 6 — safety checks and policy.
+  if (call.dispatcher === 'open') {
+    try {
+      checkUrl(call.upstream.url, ctx.config.httpAllow);
+    } catch (err) {
+      if (!(err instanceof SsrfError)) throw err;
+      return refuse(ctx, session, event, risk, 'denied', `Warden refused this call: ${err.message}`);
+    }
+  }
+  const decision = decide(ctx.control.state, risk);
+  if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', `Warden blocked this call: ${decision.reason}`);
+  if (decision.kind === 'confirm') {
+    const answer = await ctx.confirm(`Warden: allow ${call.upstream.method} ${cls.endpoint}${cls.operation ? ` (${cls.operation})` : ''}? ${decision.reason}`);
+    if (answer === 'unsupported') {
+      return refuse(ctx, session, event, risk, 'denied',
+        `Warden needs your confirmation for this call (${decision.reason}) but this MCP client cannot ask; approve it by switching Warden to monitor mode, or use a client that supports elicitation`);
+    }
+    if (!answer) return refuse(ctx, session, event, risk, 'denied', `Warden: the user declined this call (${decision.reason})`);
+  }
+
+  // Stage 7 — pacing (almost always zero).
+  const paceKey = `${cls.platform}:${event.target ?? call.upstream.url.host}`;
+  const wait = ctx.pacer.delayFor(paceKey);
+  if (wait > 0) await sleep(wait);
+
+  // Stage 8 — journal the intent: a call that reaches the upstream is on the record even if the
+  // guard dies before the answer.
+  ctx.store.recordIntent(event);
+
+  // Stage 9 — forward unchanged.
+  const started = performance.now();
+  let response: UpstreamResponse;
+  try {
+    response = await forward(ctx, call);
+  } catch (err) {
+    const e = err instanceof UpstreamError ? err : new UpstreamError('other', 'request failed');
+    event.latency_ms = elapsed(started);
+    event.outcome = e.kind === 'ssrf' ? 'denied' : 'error';
+    event.error = ctx.redact(scrubText(`${e.kind}: ${e.message}`));
+    return { kind: 'failed', message: `Warden: ${event.error}`, event, risk, alerts: finish(ctx, session, event, risk) };
+  }
+
+  // Stage 10 — journal the outcome, then sequence alerts.
+  event.latency_ms = elapsed(started);
+  event.status = response.status;
+  event.outcome = response.status === 429 ? 'throttled' : 'forwarded';
+  event.usage = usageSnapshot(cls.platform, response.headers, response.body);
+  ctx.pacer.observe(paceKey, response.status, event.usage);
+  return { kind: 'response', response, event, risk, alerts: finish(ctx, session, event, risk) };
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}
+
+function refuse(ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult, outcome: Outcome, message: string): CallResult {
+  event.outcome = outcome;
+  event.error = ctx.redact(scrubText(message.replace(/^Warden[^:]*: /, '')));
+  return { kind: 'refused', message: ctx.redact(message), event, risk, alerts: finish(ctx, session, event, risk) };
+}
+
+/** Records the final event (durable before the agent sees the response), then the alerts. */
+function finish(ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult): Alert[] {
+  ctx.store.record(event);
+  session.count(event.outcome, event.risk_level);
+  const raised = session.detector.observe({
+    event_id: event.id,
+    ts: event.ts,
+    platform: event.platform,
+    action: risk.action,
+    status: event.status,
+    categories: risk.categories,
+  });
+  if (raised.length === 0) return [];
+  const alerts: Alert[] = raised.map((r) => ({
+    id: newId(),
+    ts: event.ts,
+    session_id: session.id,
+    instance_id: session.instanceId,
+    rule: r.rule,
+    severity: r.severity,
+    message: r.message,
+    event_ids: r.event_ids,
+  }));
+  for (const alert of alerts) {
+    ctx.store.recordAlert(alert);
+    session.remember(alert);
+    ctx.notify(alert);
+  }
+  return alerts;
+}
+
+/** Sends the call; http_request follows redirects, re-checking each hop like the first. */
+async function forward(ctx: GuardContext, call: ResolvedCall): Promise<UpstreamResponse> {
+  const limits = { timeoutMs: ctx.config.timeoutMs, maxResponseBytes: ctx.config.maxResponseBytes };
+  const dispatcher = ctx.dispatchers[call.dispatcher];
+  let req = call.upstream;
+  for (let hop = 0; ; hop++) {
+    const res = await send(dispatcher, req, limits);
+    const location = res.headers.location;
+    if (!call.followRedirects || res.status < 300 || res.status > 399 || res.status === 304 || typeof location !== 'string') return res;
+    if (hop >= MAX_REDIRECTS) throw new UpstreamError('redirect', `more than ${MAX_REDIRECTS} redirects`);
+    let next: URL;
+    try {
+      next = new URL(location, req.url);
+    } catch {
+      throw new UpstreamError('redirect', 'redirect to an invalid URL');
+    }
+    try {
+      checkUrl(next, ctx.config.httpAllow);
+    } catch (err) {
+      throw new UpstreamError('ssrf', `redirect refused: ${(err as Error).message}`);
+    }
+    req = redirectRequest(ctx.config, req, next, res.status);
+  }
+}
+
+/** The follow-up request: 303 (and 301/302 after POST) become GET; credentials never cross origins. */
+function redirectRequest(config: GuardConfig, prev: ResolvedCall['upstream'], next: URL, status: number): ResolvedCall['upstream'] {
+  const toGet = status === 303 || ((status === 301 || status === 302) && prev.method === 'POST');
+  const headers = { ...prev.headers };
+  if (next.origin !== prev.url.origin) {
+    for (const name of Object.keys(credentialsFor(config, prev.url) ?? {})) delete headers[name.toLowerCase()];
+    for (const name of ['authorization', 'proxy-authorization', 'cookie']) delete headers[name];
+    Object.assign(headers, Object.fromEntries(Object.entries(credentialsFor(config, next) ?? {}).map(([k, v]) => [k.toLowerCase(), v])));
+  }
+  if (toGet) {
+    delete headers['content-type'];
+    return { method: prev.method === 'HEAD' ? 'HEAD' : 'GET', url: next, headers };
+  }
+  return { ...prev, url: next, headers };
+}

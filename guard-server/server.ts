@@ -1,0 +1,106 @@
+// Assembles the MCP guard server: config → rules → store → control file → MCP tools, then
+// serves one agent session over stdio until the client goes away, and drains the store.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { newId } from '../core/ids.ts';
+import type { Alert } from '../core/types.ts';
+import { configSecrets, loadConfig } from './config.ts';
+import { ControlWatcher } from './control.ts';
+import { Pacer } from './forward/pacing.ts';
+import { guardedLookup } from './forward/ssrf.ts';
+import { createDispatcher } from './forward/upstream.ts';
+import { makeLogger, makeRedactor } from './log.ts';
+import { registerTools } from './mcp/tools.ts';
+import { GuardStdioTransport } from './mcp/transport.ts';
+import type { GuardContext } from './pipeline.ts';
+import { loadRuleEngine } from './rules-file.ts';
+import { GuardSession } from './session.ts';
+import { AuditStore } from './store/index.ts';
+import { VERSION } from './version.ts';
+
+const INSTRUCTIONS =
+  'Warden guards production APIs. Use shopify_graphql / shopify_rest for the Shopify Admin API, meta_graph for the Meta Graph/Marketing API and http_request for other allowed hosts; credentials are injected for you, never pass tokens. Every call is risk-scored and audited; deletes, webhooks, budget and permission changes are high risk. Check warden_status for alerts.';
+
+export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = loadConfig(env);
+  const redact = makeRedactor(configSecrets(config));
+  const log = makeLogger(redact);
+  const instanceId = newId();
+  const rules = loadRuleEngine(config.dataDir, log);
+  const store = AuditStore.open({
+    dataDir: config.dataDir,
+    instanceId,
+    retentionDays: config.retentionDays,
+    maxEvents: config.maxEvents,
+    onWarning: (m) => log(`store: ${m}`),
+  });
+  const control = new ControlWatcher(config.dataDir, config.policy, log);
+  control.start();
+
+  const server = new McpServer(
+    { name: 'warden', title: 'Warden guard', version: VERSION },
+    { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
+  );
+  const session = new GuardSession(instanceId);
+  // Only hosts named exactly in WARDEN_HTTP_ALLOW may resolve to private addresses.
+  const exactHosts = new Set(config.httpAllow.filter((r) => r.exact).map((r) => r.pattern.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')));
+  const isExplicit = (host: string) => exactHosts.has(host.toLowerCase());
+
+  const ctx: GuardContext = {
+    config,
+    rules,
+    store,
+    control,
+    pacer: new Pacer(),
+    dispatchers: {
+      platform: createDispatcher(),
+      open: createDispatcher({ lookup: guardedLookup(isExplicit) as never }),
+    },
+    redact,
+    notify: (alert: Alert) => {
+      server.server
+        .sendLoggingMessage({
+          level: alert.severity,
+          logger: 'warden',
+          data: { type: 'warden_alert', id: alert.id, rule: alert.rule, severity: alert.severity, message: alert.message, event_ids: alert.event_ids },
+        })
+        .catch(() => {});
+    },
+    confirm: async (message) => {
+      if (!server.server.getClientCapabilities()?.elicitation) return 'unsupported';
+      const res = await server.server.elicitInput({
+        message,
+        requestedSchema: {
+          type: 'object',
+          properties: { approve: { type: 'boolean', title: 'Allow this call', description: 'Send it to the production API', default: false } },
+          required: ['approve'],
+        },
+      });
+      return res.action === 'accept' && res.content?.approve === true;
+    },
+  };
+
+  registerTools(server, ctx, session, log);
+  server.server.oninitialized = () => {
+    const v = server.server.getClientVersion();
+    if (v) session.client = redact(`${v.name}/${v.version}`).replace(/[^\w .@/+:()-]/g, '').slice(0, 100);
+  };
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    control.stop();
+    try {
+      await store.close();
+    } catch (err) {
+      log(`store did not close cleanly: ${(err as Error).message}`);
+    }
+    await Promise.allSettled([ctx.dispatchers.platform.close(), ctx.dispatchers.open.close()]);
+    process.exit(code);
+  };
+  const transport = new GuardStdioTransport();
+  transport.onclose = () => void shutdown(0);
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', () => void shutdown(0));
+  await server.connect(transport);
+}

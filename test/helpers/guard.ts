@@ -1,0 +1,79 @@
+// Test harness: launches the BUILT guard (dist/guard-server.js) over stdio with the MCP SDK's
+// own Client, as an editor would, and collects its notifications and stderr.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+
+export const GUARD = join(import.meta.dirname, '..', '..', 'dist', 'guard-server.js');
+
+export interface GuardAlertNotice {
+  level: string;
+  data: { type: string; id: string; rule: string; severity: string; message: string; event_ids: string[] };
+}
+
+export interface GuardHandle {
+  client: Client;
+  notifications: GuardAlertNotice[];
+  stderr: () => string;
+  pid: number;
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'warden-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startGuard(env: Record<string, string>, opts: { capabilities?: Record<string, unknown>; name?: string } = {}): Promise<GuardHandle> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [GUARD], env, stderr: 'pipe' });
+  let err = '';
+  transport.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const client = new Client({ name: opts.name ?? 'warden-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
+  const notifications: GuardAlertNotice[] = [];
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    notifications.push({ level: n.params.level, data: n.params.data as GuardAlertNotice['data'] });
+  });
+  await client.connect(transport);
+  return {
+    client,
+    notifications,
+    stderr: () => err,
+    pid: transport.pid!,
+    call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: () => client.close(),
+  };
+}
+
+/** The JSON header block of a tool result: {status, headers, warden}. */
+export function meta(result: CallToolResult): { status?: number; headers?: Record<string, string>; warden: { event_id: string; risk_level: number; rules: string[]; outcome?: string; alerts?: { rule: string }[] } } {
+  const first = result.content[0];
+  if (!first || first.type !== 'text') throw new Error('tool result has no text block');
+  return JSON.parse(first.text.slice(first.text.indexOf('{')));
+}
+
+export function bodyText(result: CallToolResult): string {
+  const second = result.content[1];
+  if (!second || second.type !== 'text') throw new Error('tool result has no body block');
+  return second.text;
+}
+
+export function text(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+}
+
+/** Waits until the guard process has exited (the client closing stdin ends it). */
+export async function waitExit(pid: number, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`guard ${pid} did not exit within ${timeoutMs} ms`);
+}

@@ -9,9 +9,16 @@ const require = createRequire(import.meta.url);
 const outdir = 'dist';
 mkdirSync(outdir, { recursive: true });
 
-// ESM bundles that pull in CommonJS packages (sql.js) need a real `require`.
+// ESM bundles that pull in CommonJS packages (sql.js) need a real `require`, `__dirname`
+// and `__filename`.
 const banner = {
-  js: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);",
+  js: [
+    "import { createRequire as __wardenCreateRequire } from 'node:module';",
+    "import { fileURLToPath as __wardenFileURLToPath } from 'node:url';",
+    'const require = __wardenCreateRequire(import.meta.url);',
+    'const __filename = __wardenFileURLToPath(import.meta.url);',
+    "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+  ].join(' '),
 };
 
 const entries = {

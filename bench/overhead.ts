@@ -20,7 +20,7 @@ async function connect(args: string[], env: Record<string, string>): Promise<Cli
   return client;
 }
 
-const shopify = await startShopifyStandin({ token: TOKEN });
+const shopify = await startShopifyStandin({ token: TOKEN, leakPerSecond: 1_000_000 }); // no pacing under load
 const env = {
   WARDEN_DATA_DIR: tempDir('warden-bench-'),
   WARDEN_SHOPIFY_STORE: shopify.shop,

@@ -11,6 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { classify } from '../core/classify/index.ts';
+import { maskHost } from '../core/classify/host.ts';
 import { newId } from '../core/ids.ts';
 import type { RuleEngine } from '../core/rules/engine.ts';
 import { newPiiCounts, scrubText, scrubUrl, scrubValue } from '../core/scrub/scrubber.ts';
@@ -83,12 +84,17 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   };
 
   // Stage 6 — safety checks and policy.
+  // Only a host the user named exactly is kept as is; any other host an agent chose is data.
+  const { hostname, port } = call.upstream.url;
+  const recordHostname = call.dispatcher === 'platform' || namedExactly(ctx.config, hostname) ? hostname : maskHost(hostname);
+  const forRecord = (s: string) => (recordHostname === hostname ? s : s.split(hostname).join(recordHostname));
   if (call.dispatcher === 'open') {
+    event.target = recordHostname + (port ? `:${port}` : '');
     try {
       checkUrl(call.upstream.url, ctx.config.httpAllow);
     } catch (err) {
       if (!(err instanceof SsrfError)) throw err;
-      return refuse(ctx, session, event, risk, 'denied', `Warden refused this call: ${err.message}`);
+      return refuse(ctx, session, event, risk, 'denied', `Warden refused this call: ${err.message}`, forRecord);
     }
   }
   const decision = decide(ctx.control.state, risk);
@@ -120,7 +126,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
     const e = err instanceof UpstreamError ? err : new UpstreamError('other', 'request failed');
     event.latency_ms = elapsed(started);
     event.outcome = e.kind === 'ssrf' ? 'denied' : 'error';
-    event.error = ctx.redact(scrubText(`${e.kind}: ${e.message}`));
+    event.error = ctx.redact(scrubText(forRecord(`${e.kind}: ${e.message}`)));
     return { kind: 'failed', message: `Warden: ${event.error}`, event, risk, alerts: finish(ctx, session, event, risk) };
   }
 
@@ -133,13 +139,21 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   return { kind: 'response', response, event, risk, alerts: finish(ctx, session, event, risk) };
 }
 
+function namedExactly(config: GuardConfig, hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return config.httpAllow.some((r) => r.exact && r.pattern.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') === h.replace(/^\[|\]$/g, ''));
+}
+
 function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 100) / 100;
 }
 
-function refuse(ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult, outcome: Outcome, message: string): CallResult {
+function refuse(
+  ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult, outcome: Outcome, message: string,
+  forRecord: (s: string) => string = (s) => s,
+): CallResult {
   event.outcome = outcome;
-  event.error = ctx.redact(scrubText(message.replace(/^Warden[^:]*: /, '')));
+  event.error = ctx.redact(scrubText(forRecord(message.replace(/^Warden[^:]*: /, ''))));
   return { kind: 'refused', message: ctx.redact(message), event, risk, alerts: finish(ctx, session, event, risk) };
 }
 

@@ -50,10 +50,12 @@ async function main(): Promise<void> {
   });
   const client = new Client({ name: 'warden-demo', version: '1.0.0' });
   const alerts: string[] = [];
+  const printed = 0;
+  let raised = 0;
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
     const d = n.params.data as { rule?: string; message?: string };
-    alerts.push(`${n.params.level.toUpperCase()} ${d.rule}: ${d.message}`);
-    console.log(red(`  ⚠ alert ${n.params.level}: ${d.rule} — ${d.message}`));
+    raised++;
+    alerts.push(red(`  ⚠ alert ${n.params.level}: ${d.rule} — ${d.message}`));
   });
   await client.connect(transport);
   const { tools } = await client.listTools();
@@ -73,8 +75,9 @@ async function main(): Promise<void> {
     const result = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
     const v = verdictOf(result);
     console.log(`${label.padEnd(26)} ${tool.padEnd(16)} → HTTP ${v.status ?? '-'}  risk ${v.risk}  ${v.rules.join(', ')}`);
+    // The guard sends an alert notification before the response that raised it.
+    for (const line of alerts.splice(printed)) console.log(line);
   }
-  await new Promise((r) => setTimeout(r, 100)); // let the last notification print
   await client.close(); // the guard drains its store and exits
 
   console.log('\n' + bold('Audit trail') + ` (node dist/guard-server.js audit --data-dir ${dataDir})`);
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
   console.log(`\nThe agent never saw a token; the audit trail holds no token: ${leaked ? red('LEAK') : 'checked'}.`);
   await shopify.close();
   await meta.close();
-  if (alerts.length === 0 || leaked) process.exitCode = 1;
+  if (raised === 0 || leaked) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -69,7 +69,8 @@ async function load(guard: GuardHandle, opts: { concurrency: number; total?: num
 describe('faults through the guard', () => {
   let shopify: ShopifyStandin;
   before(async () => {
-    shopify = await startShopifyStandin({ token: TOKEN });
+    // A bucket that leaks fast: under load the guard would otherwise (rightly) pace itself.
+    shopify = await startShopifyStandin({ token: TOKEN, leakPerSecond: 1_000_000 });
   });
   after(() => shopify?.close());
 

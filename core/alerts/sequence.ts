@@ -1,0 +1,289 @@
+// Sequence alerts: patterns across the steps of one agent session that no single request shows
+// (a run of deletes, repeated 429/403, many writes without looking, rapid Meta budget changes).
+// Pure and synchronous: the guard feeds every step of a session, in order, into one detector
+// and gets back the alerts raised at that step. No I/O, no timers, no clock — time comes from
+// the steps themselves, so replays (`warden-guard assess`) behave exactly like live sessions.
+//
+// Decisions:
+// - Re-firing: a run alert fires when the run first reaches its threshold, then again each time
+//   the run grows by another full threshold (3, 6, 9 deletes…), so a long run keeps being
+//   visible without an alert per step. A broken run starts over from zero.
+// - What breaks a run: the delete run is broken by any read or write; the writes-without-read
+//   run only by a read. The 429 and 403 runs are broken by any other *non-null* status; a null
+//   status (network error, timeout, request never sent) says nothing about the upstream's
+//   answer, so it neither extends nor breaks them.
+// - Every observed step counts, whatever its status or outcome: a delete that was refused is
+//   still an agent trying to delete. The caller decides which steps to feed.
+// - Budget changes: ≥ budgetChanges steps on platform "meta" carrying category "budget" with
+//   at most budgetWindowMs between the oldest and the newest. Re-fires after another full
+//   threshold of budget changes while the window still holds at least the threshold.
+// - Event ids: the whole run, oldest first, capped at maxEventIds (the newest are kept) so a
+//   runaway session cannot grow memory without bound. Messages carry counts and rule
+//   categories only — never paths, ids or bodies, so no customer data.
+
+import type { Action, AlertSeverity, Platform } from '../types.ts';
+
+/** One observed agent operation, reduced to what the sequence rules need. */
+export interface SequenceStep {
+  event_id: string;
+  /** UTC ms; expected non-decreasing within a session. */
+  ts: number;
+  platform: Platform;
+  action: Action;
+  /** Upstream HTTP status; null when no answer came back (network error, blocked, …). */
+  status: number | null;
+  /** Categories of the risk rules that matched (e.g. "product", "budget"). */
+  categories: readonly string[];
+}
+
+export interface RaisedAlert {
+  rule: string;
+  severity: AlertSeverity;
+  message: string;
+  /** The steps that make up the triggering run, oldest first. */
+  event_ids: string[];
+}
+
+export interface SequenceThresholds {
+  /** Consecutive delete actions (REST DELETE or delete mutations). Default 3. */
+  consecutiveDeletes: number;
+  /** Consecutive 429 responses. Default 2. */
+  consecutive429: number;
+  /** Consecutive 403 responses. Default 3. */
+  consecutive403: number;
+  /** Consecutive writes or deletes without a read in between. Default 10. */
+  writesWithoutRead: number;
+  /** Meta budget changes within budgetWindowMs. Default 3. */
+  budgetChanges: number;
+  /** Default 600000 (10 minutes). */
+  budgetWindowMs: number;
+  /** Most event ids an alert carries (the newest are kept). Default 500. */
+  maxEventIds: number;
+}
+
+export const DEFAULT_SEQUENCE_THRESHOLDS: Readonly<SequenceThresholds> = Object.freeze({
+  consecutiveDeletes: 3,
+  consecutive429: 2,
+  consecutive403: 3,
+  writesWithoutRead: 10,
+  budgetChanges: 3,
+  budgetWindowMs: 600_000,
+  maxEventIds: 500,
+});
+
+/** Rule ids of the alerts this detector raises. */
+export const SEQUENCE_RULES = Object.freeze({
+  consecutiveDeletes: 'consecutive_deletes',
+  rateLimitedRepeatedly: 'rate_limited_repeatedly',
+  forbiddenRepeatedly: 'forbidden_repeatedly',
+  writesWithoutRead: 'writes_without_read',
+  rapidBudgetChanges: 'rapid_budget_changes',
+});
+
+/** Distinct labels shown in a message, e.g. "(product, webhook)"; more are summarised as "…". */
+const MAX_LABELS = 4;
+
+/**
+ * A run of consecutive steps: its length, the ids of its newest steps and a few distinct
+ * labels for the message. The id and label arrays are reused across runs (a ring buffer and a
+ * count; never shrunk), so extending and resetting a run allocate nothing on the hot path.
+ */
+class Run {
+  length = 0;
+  private readonly ids: string[] = [];
+  /** How many entries of `ids` belong to the current run. */
+  private stored = 0;
+  /** Index of the oldest id once the ring buffer is full. */
+  private oldest = 0;
+  private readonly labels: string[] = [];
+  private labelCount = 0;
+  private moreLabels = false;
+
+  constructor(private readonly maxIds: number) {}
+
+  extend(eventId: string, labels: readonly string[]): void {
+    this.length++;
+    if (this.stored < this.maxIds) {
+      this.ids[this.stored++] = eventId;
+    } else {
+      this.ids[this.oldest] = eventId;
+      this.oldest = (this.oldest + 1) % this.maxIds;
+    }
+    for (let i = 0; i < labels.length; i++) this.addLabel(labels[i]!);
+  }
+
+  private addLabel(label: string): void {
+    for (let i = 0; i < this.labelCount; i++) if (this.labels[i] === label) return;
+    if (this.labelCount < MAX_LABELS) this.labels[this.labelCount++] = label;
+    else this.moreLabels = true;
+  }
+
+  reset(): void {
+    this.length = 0;
+    this.stored = 0;
+    this.oldest = 0;
+    this.labelCount = 0;
+    this.moreLabels = false;
+  }
+
+  /** True when the run has just reached threshold, 2×threshold, 3×threshold… */
+  justReachedMultipleOf(threshold: number): boolean {
+    return this.length >= threshold && this.length % threshold === 0;
+  }
+
+  /** The run's ids, oldest first (a fresh array: alerts outlive the run). */
+  eventIds(): string[] {
+    if (this.oldest === 0) return this.ids.slice(0, this.stored);
+    return this.ids.slice(this.oldest, this.stored).concat(this.ids.slice(0, this.oldest));
+  }
+
+  /** " (product, webhook)" or "" when there are no labels. */
+  labelSuffix(): string {
+    if (this.labelCount === 0) return '';
+    const shown = this.labels.slice(0, this.labelCount).join(', ');
+    return ` (${shown}${this.moreLabels ? ', …' : ''})`;
+  }
+}
+
+/** One detector per agent session; observe() every step in order. */
+export class SequenceDetector {
+  private readonly limits: SequenceThresholds;
+  private readonly deletes: Run;
+  private readonly tooManyRequests: Run;
+  private readonly forbidden: Run;
+  private readonly blindWrites: Run;
+  /** Meta budget changes still inside the window, oldest first (parallel arrays). */
+  private readonly budgetTs: number[] = [];
+  private readonly budgetIds: string[] = [];
+  private budgetChangesSinceAlert = 0;
+
+  constructor(opts?: Partial<SequenceThresholds>) {
+    const limits = { ...DEFAULT_SEQUENCE_THRESHOLDS, ...opts };
+    for (const [name, value] of Object.entries(limits)) {
+      if (!Number.isInteger(value) || value < 1) {
+        throw new RangeError(`sequence threshold ${name} must be a positive integer, got ${value}`);
+      }
+    }
+    this.limits = limits;
+    this.deletes = new Run(limits.maxEventIds);
+    this.tooManyRequests = new Run(limits.maxEventIds);
+    this.forbidden = new Run(limits.maxEventIds);
+    this.blindWrites = new Run(limits.maxEventIds);
+  }
+
+  /** Feeds one step; returns the alerts raised at this step (usually none). */
+  observe(step: SequenceStep): RaisedAlert[] {
+    // Each field is read once, up front. Build steps as object literals: in V8 (Node 20) a
+    // step built with a spread (`{...shape, event_id, ts}`) made this call ~20× slower.
+    const { event_id: id, ts, platform, action, status, categories } = step;
+    const alerts: RaisedAlert[] = [];
+    this.checkDeletes(id, action, categories, alerts);
+    if (status !== null) this.checkStatusRuns(id, platform, status, alerts); // null: see top of file
+    this.checkBlindWrites(id, action, categories, alerts);
+    if (platform === 'meta' && categories.includes('budget')) this.countBudgetChange(id, ts, alerts);
+    return alerts;
+  }
+
+  private checkDeletes(id: string, action: Action, categories: readonly string[], alerts: RaisedAlert[]): void {
+    const run = this.deletes;
+    if (action !== 'delete') {
+      run.reset();
+      return;
+    }
+    run.extend(id, categories);
+    if (run.justReachedMultipleOf(this.limits.consecutiveDeletes)) {
+      alerts.push({
+        rule: SEQUENCE_RULES.consecutiveDeletes,
+        severity: 'critical',
+        message: `${run.length} delete calls in a row${run.labelSuffix()}`,
+        event_ids: run.eventIds(),
+      });
+    }
+  }
+
+  private checkStatusRuns(id: string, platform: Platform, status: number, alerts: RaisedAlert[]): void {
+    const limited = this.tooManyRequests;
+    if (status === 429) {
+      limited.extend(id, PLATFORM_LABEL[platform]);
+      if (limited.justReachedMultipleOf(this.limits.consecutive429)) {
+        alerts.push({
+          rule: SEQUENCE_RULES.rateLimitedRepeatedly,
+          severity: 'critical',
+          message: `${limited.length} responses in a row were 429 Too Many Requests${limited.labelSuffix()}`,
+          event_ids: limited.eventIds(),
+        });
+      }
+    } else {
+      limited.reset();
+    }
+
+    const forbidden = this.forbidden;
+    if (status === 403) {
+      forbidden.extend(id, PLATFORM_LABEL[platform]);
+      if (forbidden.justReachedMultipleOf(this.limits.consecutive403)) {
+        alerts.push({
+          rule: SEQUENCE_RULES.forbiddenRepeatedly,
+          severity: 'critical',
+          message: `${forbidden.length} responses in a row were 403 Forbidden${forbidden.labelSuffix()}`,
+          event_ids: forbidden.eventIds(),
+        });
+      }
+    } else {
+      forbidden.reset();
+    }
+  }
+
+  private checkBlindWrites(id: string, action: Action, categories: readonly string[], alerts: RaisedAlert[]): void {
+    const run = this.blindWrites;
+    if (action === 'read') {
+      run.reset();
+      return;
+    }
+    run.extend(id, categories);
+    if (run.justReachedMultipleOf(this.limits.writesWithoutRead)) {
+      alerts.push({
+        rule: SEQUENCE_RULES.writesWithoutRead,
+        severity: 'warning',
+        message: `${run.length} writes in a row without a read${run.labelSuffix()}`,
+        event_ids: run.eventIds(),
+      });
+    }
+  }
+
+  private countBudgetChange(id: string, at: number, alerts: RaisedAlert[]): void {
+    const ts = this.budgetTs;
+    const ids = this.budgetIds;
+    // Forget changes that fell out of the window, and the oldest beyond the id cap.
+    const keep = Math.max(this.limits.maxEventIds, this.limits.budgetChanges);
+    while (ts.length > 0 && (at - ts[0]! > this.limits.budgetWindowMs || ts.length >= keep)) {
+      ts.shift();
+      ids.shift();
+    }
+    ts.push(at);
+    ids.push(id);
+    this.budgetChangesSinceAlert++;
+    const threshold = this.limits.budgetChanges;
+    if (ts.length >= threshold && this.budgetChangesSinceAlert >= threshold) {
+      this.budgetChangesSinceAlert = 0;
+      alerts.push({
+        rule: SEQUENCE_RULES.rapidBudgetChanges,
+        severity: 'warning',
+        message: `${ts.length} Meta budget changes within ${formatMinutes(this.limits.budgetWindowMs)}`,
+        event_ids: ids.slice(),
+      });
+    }
+  }
+}
+
+/** Pre-built one-element label lists so the status runs do not allocate per step. */
+const PLATFORM_LABEL: Readonly<Record<Platform, readonly string[]>> = {
+  shopify: ['shopify'],
+  meta: ['meta'],
+  generic: ['generic'],
+};
+
+function formatMinutes(ms: number): string {
+  const minutes = ms / 60_000;
+  if (Number.isInteger(minutes)) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  return `${Math.round(ms / 1000)} seconds`;
+}

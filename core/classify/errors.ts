@@ -1,0 +1,4 @@
+/** Thrown when a GraphQL request cannot be classified: bad syntax, too large, no operation. */
+export class InvalidGraphqlError extends Error {
+  override name = 'InvalidGraphqlError';
+}

@@ -1,0 +1,7 @@
+// Classification: platform, target, endpoint pattern and GraphQL operations of a request.
+export { InvalidGraphqlError } from './errors.ts';
+export { detectPlatform } from './platform.ts';
+export { normalizeEndpoint } from './endpoint.ts';
+export { parseGraphql, describeOperations, MAX_QUERY_BYTES } from './graphql.ts';
+export { classify } from './classify.ts';
+export type { ClassifyHints } from './classify.ts';

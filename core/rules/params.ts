@@ -1,0 +1,75 @@
+// The parameter keys and values of a request, as the `params` / `param_values` conditions see
+// them: the query string plus the body (JSON object — nested, so Shopify's `{variant: {price}}`
+// and GraphQL variables count — or a JSON / form-encoded string). The walk is bounded, so a
+// hostile body cannot make it slow.
+
+const MAX_DEPTH = 5;
+const MAX_NODES = 2_000;
+
+export class RequestParams {
+  /** key → upper-cased scalar values seen for it (empty for objects and arrays). */
+  private readonly seen = new Map<string, Set<string>>();
+  private nodes = 0;
+
+  constructor(url: string, body: unknown) {
+    const q = url.indexOf('?');
+    if (q !== -1) {
+      const hash = url.indexOf('#', q);
+      this.addPairs(new URLSearchParams(url.slice(q + 1, hash === -1 ? undefined : hash)));
+    }
+    if (typeof body === 'string') {
+      const parsed = parseStringBody(body);
+      if (parsed instanceof URLSearchParams) this.addPairs(parsed);
+      else this.walk(parsed, 0);
+    } else this.walk(body, 0);
+  }
+
+  has(key: string): boolean {
+    return this.seen.has(key);
+  }
+
+  values(key: string): ReadonlySet<string> | undefined {
+    return this.seen.get(key);
+  }
+
+  private add(key: string, value: unknown): void {
+    let set = this.seen.get(key);
+    if (set === undefined) this.seen.set(key, (set = new Set()));
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      set.add(String(value).toUpperCase());
+    }
+  }
+
+  private addPairs(pairs: URLSearchParams): void {
+    for (const [k, v] of pairs) this.add(k, v);
+  }
+
+  private walk(value: unknown, depth: number): void {
+    if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        if (++this.nodes > MAX_NODES) return;
+        this.walk(item, depth + 1);
+      }
+      return;
+    }
+    for (const key in value) {
+      if (++this.nodes > MAX_NODES) return;
+      const child = (value as Record<string, unknown>)[key];
+      this.add(key, child);
+      this.walk(child, depth + 1);
+    }
+  }
+}
+
+function parseStringBody(body: string): unknown {
+  const trimmed = body.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  return new URLSearchParams(body);
+}

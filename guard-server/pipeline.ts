@@ -113,9 +113,10 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   const wait = ctx.pacer.delayFor(paceKey);
   if (wait > 0) await sleep(wait);
 
-  // Stage 8 — journal the intent: a call that reaches the upstream is on the record even if the
-  // guard dies before the answer.
-  ctx.store.recordIntent(event);
+  // Stage 8 — journal the intent of anything that can change the upstream, so a write the API
+  // may have applied is on the record even if the guard dies before the answer. (A read that
+  // never answered changed nothing and showed the agent nothing.)
+  if (risk.action !== 'read') ctx.store.recordIntent(event);
 
   // Stage 9 — forward unchanged.
   const started = performance.now();

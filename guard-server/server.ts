@@ -52,8 +52,8 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
     control,
     pacer: new Pacer(),
     dispatchers: {
-      platform: createDispatcher(),
-      open: createDispatcher({ lookup: guardedLookup(isExplicit) as never }),
+      platform: createDispatcher(config.timeoutMs),
+      open: createDispatcher(config.timeoutMs, guardedLookup(isExplicit)),
     },
     redact,
     notify: (alert: Alert) => {

@@ -30,8 +30,14 @@ export interface SendLimits {
   maxResponseBytes: number;
 }
 
-export function createDispatcher(connect?: Agent.Options['connect']): Agent {
-  return new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1, ...(connect ? { connect } : {}) });
+/** A keep-alive connection pool; `lookup` replaces DNS resolution (the SSRF check). */
+export function createDispatcher(timeoutMs: number, lookup?: unknown): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 64,
+    pipelining: 1,
+    connect: { timeout: timeoutMs, ...(lookup ? { lookup: lookup as never } : {}) },
+  });
 }
 
 function classifyError(err: unknown, url: URL, limits: SendLimits): UpstreamError {
@@ -67,14 +73,14 @@ function classifyError(err: unknown, url: URL, limits: SendLimits): UpstreamErro
 }
 
 export async function send(dispatcher: Dispatcher, req: UpstreamRequest, limits: SendLimits): Promise<UpstreamResponse> {
-  const signal = AbortSignal.timeout(limits.timeoutMs);
+  // undici's own timers bound the call (connect, headers, each body chunk); a per-request
+  // AbortSignal would add a timer per call for nothing.
   try {
     const res = await request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
       body: req.body,
       dispatcher,
-      signal,
       headersTimeout: limits.timeoutMs,
       bodyTimeout: limits.timeoutMs,
     });

@@ -135,7 +135,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   event.latency_ms = elapsed(started);
   event.status = response.status;
   event.outcome = response.status === 429 ? 'throttled' : 'forwarded';
-  event.usage = usageSnapshot(cls.platform, response.headers, response.body);
+  event.usage = usageSnapshot(cls.platform, response.headers, response.body, cls.graphql !== null);
   ctx.pacer.observe(paceKey, response.status, event.usage);
   return { kind: 'response', response, event, risk, alerts: finish(ctx, session, event, risk) };
 }

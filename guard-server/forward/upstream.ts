@@ -72,6 +72,25 @@ function classifyError(err: unknown, url: URL, limits: SendLimits): UpstreamErro
   return new UpstreamError('other', `request to ${where} failed (${code || e?.name || 'unknown error'})`);
 }
 
+/** Reads a whole body, refusing one larger than `max` (plain events: fewer turns than for-await). */
+function readBody(stream: Dispatcher.ResponseData['body'], max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        stream.destroy();
+        reject(new UpstreamError('too_large', `upstream response exceeds ${max} bytes (WARDEN_MAX_RESPONSE_BYTES)`));
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    stream.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    stream.on('error', reject);
+  });
+}
+
 export async function send(dispatcher: Dispatcher, req: UpstreamRequest, limits: SendLimits): Promise<UpstreamResponse> {
   // undici's own timers bound the call (connect, headers, each body chunk); a per-request
   // AbortSignal would add a timer per call for nothing.
@@ -84,19 +103,10 @@ export async function send(dispatcher: Dispatcher, req: UpstreamRequest, limits:
       headersTimeout: limits.timeoutMs,
       bodyTimeout: limits.timeoutMs,
     });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > limits.maxResponseBytes) {
-        res.body.destroy();
-        throw new UpstreamError('too_large', `upstream response exceeds ${limits.maxResponseBytes} bytes (WARDEN_MAX_RESPONSE_BYTES)`);
-      }
-      chunks.push(chunk as Buffer);
-    }
+    const body = await readBody(res.body, limits.maxResponseBytes);
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = v;
-    return { status: res.statusCode, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+    return { status: res.statusCode, headers, body };
   } catch (err) {
     throw classifyError(err, req.url, limits);
   }

@@ -35,7 +35,8 @@ function maxPct(value: unknown): number | undefined {
 const GRAPHQL_AVAILABLE = /"currentlyAvailable"\s*:\s*(\d{1,9})/;
 const GRAPHQL_MAXIMUM = /"maximumAvailable"\s*:\s*(\d{1,9})/;
 
-export function usageSnapshot(platform: Platform, headers: Record<string, string | string[]>, body: Buffer): UsageSnapshot | null {
+/** `graphql` says whether the body is a Shopify GraphQL answer (the only one with a cost extension). */
+export function usageSnapshot(platform: Platform, headers: Record<string, string | string[]>, body: Buffer, graphql: boolean): UsageSnapshot | null {
   const out: UsageSnapshot = {};
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter) out.retry_after_s = Number(retryAfter) || retryAfter;
@@ -47,7 +48,7 @@ export function usageSnapshot(platform: Platform, headers: Record<string, string
       out.rest_limit = Number(m[2]);
     }
     // The cost extension sits at the end of GraphQL responses: read only the tail.
-    if (body.length > 0) {
+    if (graphql && body.length > 0) {
       const tail = body.subarray(Math.max(0, body.length - 2048)).toString('utf8');
       const a = GRAPHQL_AVAILABLE.exec(tail);
       const x = GRAPHQL_MAXIMUM.exec(tail);

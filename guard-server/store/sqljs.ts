@@ -2,7 +2,6 @@
 // beside the running bundle first (esbuild.mjs copies it into dist/), else in node_modules.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import initSqlJs from 'sql.js';
 import type { SqlJsStatic } from 'sql.js';
@@ -22,12 +21,7 @@ export function sqlWasmPath(): string {
 
 /** The sql.js module, initialised on first use and shared by every caller in this thread. */
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  // sql.js's Node branch reads the CommonJS `__dirname`, which an ESM bundle lacks unless its
-  // banner defines it; without one, provide it globally so initialisation cannot throw.
-  const g = globalThis as { __dirname?: string };
-  if (typeof WARDEN_BUNDLE !== 'undefined' && g.__dirname === undefined) {
-    g.__dirname = dirname(fileURLToPath(import.meta.url));
-  }
+  // sql.js's Node branch reads the CommonJS `__dirname`: esbuild.mjs's banner defines it in bundles.
   loading ??= initSqlJs({ locateFile: () => sqlWasmPath() });
   return loading;
 }

@@ -4,6 +4,7 @@
 //
 // Loop: every foldIntervalMs, take store.lock if it is free or stale, and fold while held.
 // A process that does not hold the lock only journals; the holder folds everyone's journals.
+import { setPriority } from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Folder, LockLostError } from './folder.ts';
 import { StoreLock } from './lock.ts';
@@ -50,6 +51,13 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
   const port = parentPort!;
   const send = (m: FromFolder): void => port.postMessage(m);
   const warn = (message: string): void => send({ type: 'warning', message });
+  // Bookkeeping must never compete with the request path for a core: on Linux, priority 0's
+  // "process" is the calling thread, so this lowers only the folder thread.
+  try {
+    setPriority(0, 10);
+  } catch {
+    /* not permitted on this platform: folding still works, at normal priority */
+  }
   const SQL = await loadSqlJs();
   const lock = new StoreLock(data.dataDir);
   const folder = new Folder(SQL, {

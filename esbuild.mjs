@@ -37,6 +37,10 @@ await build({
   banner,
   logLevel: 'warning',
   legalComments: 'none',
+  // Smaller source = less memory per isolate (the guard parses it twice: main thread and
+  // folder worker). Identifiers are kept so stack traces in the guard log stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Lets the store spawn its folder worker from this same bundle file.
   define: { WARDEN_BUNDLE: 'true' },
 });

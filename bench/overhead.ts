@@ -63,22 +63,29 @@ async function throughput(c: Client, total: number): Promise<number> {
   }));
   return total / ((performance.now() - t0) / 1000);
 }
+// Short alternating rounds, order flipped each round: machine noise on 2 cores swings a
+// single long round by ±20%, so the figure is the median of the per-round ratios.
+const ROUNDS = 10;
 const rounds: { guard: number; bare: number }[] = [];
-for (let r = 0; r < 3; r++) {
-  const bareRate = await throughput(bare, CONCURRENT_CALLS / 3);
-  const guardRate = await throughput(guard, CONCURRENT_CALLS / 3);
-  rounds.push({ guard: guardRate, bare: bareRate });
+for (let r = 0; r < ROUNDS; r++) {
+  const perRound = CONCURRENT_CALLS / ROUNDS / 2;
+  const round = { guard: 0, bare: 0 };
+  for (const which of r % 2 === 0 ? (['bare', 'guard'] as const) : (['guard', 'bare'] as const)) {
+    round[which] = await throughput(which === 'guard' ? guard : bare, perRound);
+  }
+  rounds.push(round);
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const gRate = med(rounds.map((r) => r.guard));
 const bRate = med(rounds.map((r) => r.bare));
+const ratio = med(rounds.map((r) => r.guard / r.bare));
 
 console.log(`overhead: ${N} sequential calls each, interleaved (ms)`);
 console.log(`  guard  median ${fmt(g.median)}  p99 ${fmt(g.p99)}`);
 console.log(`  bare   median ${fmt(b.median)}  p99 ${fmt(b.p99)}`);
 console.log(`  added  median ${fmt(g.median - b.median)}  p99 ${fmt(g.p99 - b.p99)}  (paired per-call difference: median ${fmt(paired.median)})`);
-console.log(`throughput at 16 concurrent calls (median of 3 rounds of ${CONCURRENT_CALLS / 3} calls)`);
-console.log(`  guard ${gRate.toFixed(0)} calls/s  bare ${bRate.toFixed(0)} calls/s  ratio ${(100 * gRate / bRate).toFixed(1)}%`);
+console.log(`throughput at 16 concurrent calls (${ROUNDS} alternating rounds of ${CONCURRENT_CALLS / ROUNDS / 2} calls each)`);
+console.log(`  guard median ${gRate.toFixed(0)} calls/s  bare median ${bRate.toFixed(0)} calls/s  median per-round ratio ${(100 * ratio).toFixed(1)}%`);
 await guard.close();
 await bare.close();
 await shopify.close();

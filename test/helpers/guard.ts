@@ -27,8 +27,11 @@ export function tempDir(prefix = 'warden-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startGuard(env: Record<string, string>, opts: { capabilities?: Record<string, unknown>; name?: string } = {}): Promise<GuardHandle> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [GUARD], env, stderr: 'pipe' });
+export async function startGuard(
+  env: Record<string, string>,
+  opts: { capabilities?: Record<string, unknown>; name?: string; nodeArgs?: string[] } = {},
+): Promise<GuardHandle> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [...(opts.nodeArgs ?? []), GUARD], env, stderr: 'pipe' });
   let err = '';
   transport.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
   const client = new Client({ name: opts.name ?? 'warden-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });

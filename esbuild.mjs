@@ -1,6 +1,7 @@
 // Bundles every entry point into dist/. One file per entry, ESM, Node 20 target.
 // sql.js loads its wasm at run time, so the wasm is copied beside the bundles.
 import { build } from 'esbuild';
+import { esmBanner } from './scripts/esm-banner.mjs';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,17 +10,7 @@ const require = createRequire(import.meta.url);
 const outdir = 'dist';
 mkdirSync(outdir, { recursive: true });
 
-// ESM bundles that pull in CommonJS packages (sql.js) need a real `require`, `__dirname`
-// and `__filename`.
-const banner = {
-  js: [
-    "import { createRequire as __wardenCreateRequire } from 'node:module';",
-    "import { fileURLToPath as __wardenFileURLToPath } from 'node:url';",
-    'const require = __wardenCreateRequire(import.meta.url);',
-    'const __filename = __wardenFileURLToPath(import.meta.url);',
-    "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-  ].join(' '),
-};
+const banner = esmBanner;
 
 const entries = {
   'guard-server': 'guard-server/main.ts',

@@ -9,7 +9,7 @@ import { newId } from '../core/ids.ts';
 import type { AuditEvent } from '../core/types.ts';
 import { startShopifyStandin } from '../guard-server/demo/standins/shopify.ts';
 import { AuditStore, openAuditReader } from '../guard-server/store/index.ts';
-import { startGuard, tempDir, waitExit } from '../test/helpers/guard.ts';
+import { guardEnv, startGuard, tempDir, waitExit } from '../test/helpers/guard.ts';
 import { fmt, summary } from './stats.ts';
 
 const SEED = Number(process.argv[2] ?? 200_000);
@@ -43,7 +43,7 @@ await seed(dataDir, SEED);
 console.log(`seeded ${SEED} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const shopify = await startShopifyStandin({ token: TOKEN, leakPerSecond: 1_000_000 });
-const guard = await startGuard({ WARDEN_DATA_DIR: dataDir, WARDEN_SHOPIFY_STORE: shopify.shop, WARDEN_SHOPIFY_TOKEN: TOKEN, WARDEN_SHOPIFY_BASE_URL: shopify.url }, {
+const guard = await startGuard(guardEnv({ dataDir, shopify: { ...shopify, token: TOKEN } }), {
   nodeArgs: process.env.GUARD_NODE_ARGS ? process.env.GUARD_NODE_ARGS.split(' ') : [],
 });
 const call = () => guard.call('shopify_rest', { method: 'GET', path: '/products/632910392.json' });

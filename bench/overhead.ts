@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startShopifyStandin } from '../guard-server/demo/standins/shopify.ts';
-import { tempDir } from '../test/helpers/guard.ts';
+import { guardEnv, tempDir } from '../test/helpers/guard.ts';
 import { fmt, summary } from './stats.ts';
 
 const N = Number(process.argv[2] ?? 3000);
@@ -21,12 +21,7 @@ async function connect(args: string[], env: Record<string, string>): Promise<Cli
 }
 
 const shopify = await startShopifyStandin({ token: TOKEN, leakPerSecond: 1_000_000 }); // no pacing under load
-const env = {
-  WARDEN_DATA_DIR: tempDir('warden-bench-'),
-  WARDEN_SHOPIFY_STORE: shopify.shop,
-  WARDEN_SHOPIFY_TOKEN: TOKEN,
-  WARDEN_SHOPIFY_BASE_URL: shopify.url,
-};
+const env = guardEnv({ dataDir: tempDir('warden-bench-'), shopify: { ...shopify, token: TOKEN } });
 const guard = await connect([join(root, 'dist', 'guard-server.js')], env);
 const bare = await connect(['--import', 'tsx', join(root, 'bench', 'fixtures', 'bare-server.ts')], env);
 const args = { method: 'GET', path: '/products/632910392.json' };

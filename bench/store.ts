@@ -7,6 +7,8 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+// @ts-expect-error plain .mjs build helper, no types
+import { esmBanner } from '../scripts/esm-banner.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -253,9 +255,9 @@ async function bundleSelf(outDir: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    banner: {
-      js: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);",
-    },
+    banner: esmBanner,
+    minifyWhitespace: true,
+    minifySyntax: true,
     define: { WARDEN_BUNDLE: 'true' },
     logLevel: 'warning',
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMetaStandin, type MetaStandin } from '../../guard-server/demo/standins/meta.ts';
 import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
-import { startGuard, tempDir, waitExit } from '../helpers/guard.ts';
+import { guardEnv, startGuard, tempDir, waitExit } from '../helpers/guard.ts';
 
 const CANARIES = {
   shopifyToken: 'shpat_c4na7y00c4na7y00c4na7y00c4na7y00',
@@ -57,16 +57,15 @@ describe('canary sweep', () => {
     const dataDir = tempDir();
     // A user rules file and control file exist too, so every kind of file is swept.
     writeFileSync(join(dataDir, 'control.json'), JSON.stringify({ policy: 'monitor' }));
-    const guard = await startGuard({
-      WARDEN_DATA_DIR: dataDir,
-      WARDEN_SHOPIFY_STORE: shopify.shop,
-      WARDEN_SHOPIFY_TOKEN: CANARIES.shopifyToken,
-      WARDEN_SHOPIFY_BASE_URL: shopify.url,
-      WARDEN_META_TOKEN: CANARIES.metaToken,
-      WARDEN_META_BASE_URL: metaApi.url,
-      WARDEN_HTTP_ALLOW: `127.0.0.1:${echoPort}`,
-      WARDEN_HTTP_CREDENTIALS: JSON.stringify({ '127.0.0.1': { 'X-Api-Key': CANARIES.httpCredential } }),
-    });
+    const guard = await startGuard(guardEnv({
+      dataDir,
+      shopify: { ...shopify, token: CANARIES.shopifyToken },
+      meta: { url: metaApi.url, token: CANARIES.metaToken },
+      extra: {
+        WARDEN_HTTP_ALLOW: `127.0.0.1:${echoPort}`,
+        WARDEN_HTTP_CREDENTIALS: JSON.stringify({ '127.0.0.1': { 'X-Api-Key': CANARIES.httpCredential } }),
+      },
+    }));
     const calls: [string, Record<string, unknown>][] = [
       ['shopify_rest', { method: 'GET', path: '/customers.json', query: { access_token: CANARIES.agentQueryToken, email: CANARIES.email } }],
       ['shopify_rest', { method: 'POST', path: '/customers.json', body: { customer: { email: CANARIES.email, phone: CANARIES.phone, note: `card ${CANARIES.card}`, password: CANARIES.agentPassword } } }],

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
 import { openAuditReader } from '../../guard-server/store/index.ts';
-import { GUARD, meta, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
+import { guardEnv, GUARD, meta, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const SHOP_TOKEN = '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';
 
@@ -40,15 +40,15 @@ describe('failures and refusals', () => {
     closedPort = await listen(probe);
     await new Promise((r) => probe.close(r));
     dataDir = tempDir();
-    guard = await startGuard({
-      WARDEN_DATA_DIR: dataDir,
-      WARDEN_SHOPIFY_STORE: shopify.shop,
-      WARDEN_SHOPIFY_TOKEN: SHOP_TOKEN,
-      WARDEN_SHOPIFY_BASE_URL: shopify.url,
-      WARDEN_TIMEOUT_MS: '400',
-      WARDEN_HTTP_ALLOW: `127.0.0.1:${redirectPort},127.0.0.1:${closedPort},*.invalid,*`,
-      WARDEN_HTTP_CREDENTIALS: JSON.stringify({ [`127.0.0.1`]: { Authorization: 'Bearer internal-canary-credential' } }),
-    });
+    guard = await startGuard(guardEnv({
+      dataDir,
+      shopify: { ...shopify, token: SHOP_TOKEN },
+      extra: {
+        WARDEN_TIMEOUT_MS: '400',
+        WARDEN_HTTP_ALLOW: `127.0.0.1:${redirectPort},127.0.0.1:${closedPort},*.invalid,*`,
+        WARDEN_HTTP_CREDENTIALS: JSON.stringify({ [`127.0.0.1`]: { Authorization: 'Bearer internal-canary-credential' } }),
+      },
+    }));
   });
   after(async () => {
     await guard?.close();

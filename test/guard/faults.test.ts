@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
 import { loadSqlJs } from '../../guard-server/store/sqljs.ts';
-import { meta, startGuard, tempDir, waitExit, type GuardHandle } from '../helpers/guard.ts';
+import { guardEnv, meta, startGuard, tempDir, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const TOKEN = 'shpat_f4u17f4u17f4u17f4u17f4u17f4u17f4';
 
@@ -41,7 +41,7 @@ async function storedIds(dataDir: string): Promise<{ counts: Map<string, number>
 }
 
 function env(shopify: ShopifyStandin, dataDir: string) {
-  return { WARDEN_DATA_DIR: dataDir, WARDEN_SHOPIFY_STORE: shopify.shop, WARDEN_SHOPIFY_TOKEN: TOKEN, WARDEN_SHOPIFY_BASE_URL: shopify.url };
+  return guardEnv({ dataDir, shopify: { ...shopify, token: TOKEN } });
 }
 
 /** Keeps `concurrency` calls in flight until stopped or `total` is reached; returns acked event ids. */

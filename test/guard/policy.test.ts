@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
-import { meta, startGuard, tempDir, text } from '../helpers/guard.ts';
+import { guardEnv, meta, startGuard, tempDir, text } from '../helpers/guard.ts';
 
 const TOKEN = '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';
 
@@ -16,9 +16,7 @@ describe('policy', () => {
     shopify = await startShopifyStandin({ token: TOKEN });
   });
   after(() => shopify?.close());
-  const env = (dataDir: string, policy: string) => ({
-    WARDEN_DATA_DIR: dataDir, WARDEN_SHOPIFY_STORE: shopify.shop, WARDEN_SHOPIFY_TOKEN: TOKEN, WARDEN_SHOPIFY_BASE_URL: shopify.url, WARDEN_POLICY: policy,
-  });
+  const env = (dataDir: string, policy: string) => guardEnv({ dataDir, shopify: { ...shopify, token: TOKEN }, extra: { WARDEN_POLICY: policy } });
 
   it('block mode refuses a level-3 call without forwarding it, and lets reads through', async () => {
     const guard = await startGuard(env(tempDir(), 'block'));

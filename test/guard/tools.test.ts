@@ -1,11 +1,12 @@
 // The built guard over stdio with the SDK's Client, against local Shopify and Meta stand-ins:
 // tools and annotations, credential injection, unchanged responses, platform errors, alerts.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startMetaStandin, type MetaStandin } from '../../guard-server/demo/standins/meta.ts';
 import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
 import { openAuditReader } from '../../guard-server/store/index.ts';
-import { bodyText, meta, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
+import { GUARD, guardEnv, bodyText, meta, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const SHOP_TOKEN = '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';
 const META_TOKEN = 'EAAGtestTokenAbCdEfGh1234567890XyZ';
@@ -20,14 +21,7 @@ describe('guard tools over stdio (SDK client)', () => {
     shopify = await startShopifyStandin({ token: SHOP_TOKEN });
     metaApi = await startMetaStandin({ token: META_TOKEN });
     dataDir = tempDir();
-    guard = await startGuard({
-      WARDEN_DATA_DIR: dataDir,
-      WARDEN_SHOPIFY_STORE: shopify.shop,
-      WARDEN_SHOPIFY_TOKEN: SHOP_TOKEN,
-      WARDEN_SHOPIFY_BASE_URL: shopify.url,
-      WARDEN_META_TOKEN: META_TOKEN,
-      WARDEN_META_BASE_URL: metaApi.url,
-    });
+    guard = await startGuard(guardEnv({ dataDir, shopify: { ...shopify, token: SHOP_TOKEN }, meta: { url: metaApi.url, token: META_TOKEN } }));
   });
   after(async () => {
     await guard?.close();
@@ -131,6 +125,26 @@ describe('guard tools over stdio (SDK client)', () => {
     for (let i = 0; i < 3; i++) last = await guard.call('shopify_rest', { method: 'GET', path: '/shop.json' });
     assert.ok(meta(last!).warden.alerts?.some((a) => a.rule === 'forbidden_repeatedly'));
     shopify.setFault(null);
+  });
+
+  it('raises a warning after 10 writes without a read', async () => {
+    await guard.call('shopify_rest', { method: 'GET', path: '/shop.json' }); // a read starts a fresh run
+    let last;
+    for (let i = 0; i < 10; i++) {
+      last = await guard.call('shopify_rest', { method: 'PUT', path: '/products/1071559572.json', body: { product: { title: `t${i}` } } });
+    }
+    const alert = meta(last!).warden.alerts?.find((a) => a.rule === 'writes_without_read');
+    assert.ok(alert, 'writes_without_read on the 10th write');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(guard.notifications.some((n) => n.level === 'warning' && n.data.rule === 'writes_without_read'));
+  });
+
+  it('a reader sees the events while the guard is still running', () => {
+    const r = spawnSync(process.execPath, [GUARD, 'audit', '--json', '--data-dir', dataDir], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(events.length >= 20, `got ${events.length}`);
+    assert.ok(events.some((e) => e.method === 'DELETE'));
   });
 
   it('records every call, including failures, in the store once the guard exits', async () => {

@@ -23,6 +23,23 @@ export interface GuardHandle {
   close(): Promise<void>;
 }
 
+/** The guard's environment for a session against local stand-ins (what an editor would set). */
+export function guardEnv(opts: {
+  dataDir: string;
+  shopify?: { shop: string; url: string; token: string };
+  meta?: { url: string; token: string };
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    WARDEN_DATA_DIR: opts.dataDir,
+    ...(opts.shopify
+      ? { WARDEN_SHOPIFY_STORE: opts.shopify.shop, WARDEN_SHOPIFY_TOKEN: opts.shopify.token, WARDEN_SHOPIFY_BASE_URL: opts.shopify.url }
+      : {}),
+    ...(opts.meta ? { WARDEN_META_TOKEN: opts.meta.token, WARDEN_META_BASE_URL: opts.meta.url } : {}),
+    ...opts.extra,
+  };
+}
+
 export function tempDir(prefix = 'warden-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -32,8 +32,11 @@ export interface ResolvedCall {
 type Scalar = string | number | boolean;
 export type QueryParams = Record<string, Scalar | Scalar[] | Record<string, unknown> | unknown[]>;
 
-/** Parameter names that carry a credential: dropped from agent input for configured platforms. */
-const AGENT_CREDENTIAL_PARAMS = new Set(['access_token', 'appsecret_proof', 'token', 'api_key', 'apikey', 'key', 'client_secret']);
+/**
+ * Parameter names that carry a credential: dropped from agent input for configured platforms.
+ * Not `key`: Shopify filters metafields by `key` and `namespace`.
+ */
+const AGENT_CREDENTIAL_PARAMS = new Set(['access_token', 'appsecret_proof', 'token', 'api_key', 'apikey', 'client_secret']);
 const AGENT_CREDENTIAL_HEADERS = new Set([
   'authorization', 'proxy-authorization', 'cookie', 'x-shopify-access-token', 'x-api-key', 'api-key', 'x-auth-token', 'x-access-token',
 ]);
@@ -69,7 +72,7 @@ function stripCredentialKeys(body: Record<string, unknown> | undefined): Record<
   if (!body) return body;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(body)) {
-    if (AGENT_CREDENTIAL_PARAMS.has(key.toLowerCase()) && key !== 'key') {
+    if (AGENT_CREDENTIAL_PARAMS.has(key.toLowerCase())) {
       out ??= { ...body };
       delete out[key];
     }

@@ -46,7 +46,7 @@ describe('guard tools over stdio (SDK client)', () => {
 
   it('injects the Shopify token, drops the agent\'s own, and returns the body unchanged', async () => {
     shopify.requests.length = 0;
-    const r = await guard.call('shopify_rest', { method: 'GET', path: '/products.json', query: { limit: 2, access_token: 'shpat_agentsuppliedtoken000000000000000' } });
+    const r = await guard.call('shopify_rest', { method: 'GET', path: '/products.json', query: { limit: 2, access_token: 'shpat_agentsuppliedtoken000000000000000', key: 'color' } });
     assert.equal(r.isError, false);
     const m = meta(r);
     assert.equal(m.status, 200);
@@ -57,8 +57,9 @@ describe('guard tools over stdio (SDK client)', () => {
     assert.equal(req.path, '/admin/api/2025-10/products.json');
     assert.equal(new URLSearchParams(req.query).get('access_token'), null);
     assert.equal(new URLSearchParams(req.query).get('limit'), '2');
+    assert.equal(new URLSearchParams(req.query).get('key'), 'color', 'a metafield key filter is not a credential');
     // Byte-for-byte what the stand-in answers to the same request made directly.
-    const direct = await fetch(`${shopify.url}/admin/api/2025-10/products.json?limit=2`, { headers: { 'x-shopify-access-token': SHOP_TOKEN } });
+    const direct = await fetch(`${shopify.url}/admin/api/2025-10/products.json?limit=2&key=color`, { headers: { 'x-shopify-access-token': SHOP_TOKEN } });
     assert.equal(bodyText(r), await direct.text());
   });
 

@@ -185,68 +185,38 @@ export class SequenceDetector {
   }
 
   private checkDeletes(id: string, action: Action, categories: readonly string[], alerts: RaisedAlert[]): void {
-    const run = this.deletes;
-    if (action !== 'delete') {
-      run.reset();
-      return;
-    }
-    run.extend(id, categories);
-    if (run.justReachedMultipleOf(this.limits.consecutiveDeletes)) {
-      alerts.push({
-        rule: SEQUENCE_RULES.consecutiveDeletes,
-        severity: 'critical',
-        message: `${run.length} delete calls in a row${run.labelSuffix()}`,
-        event_ids: run.eventIds(),
-      });
-    }
+    this.advance(this.deletes, action === 'delete', id, categories, this.limits.consecutiveDeletes,
+      SEQUENCE_RULES.consecutiveDeletes, 'critical', 'delete calls in a row', alerts);
   }
 
   private checkStatusRuns(id: string, platform: Platform, status: number, alerts: RaisedAlert[]): void {
-    const limited = this.tooManyRequests;
-    if (status === 429) {
-      limited.extend(id, PLATFORM_LABEL[platform]);
-      if (limited.justReachedMultipleOf(this.limits.consecutive429)) {
-        alerts.push({
-          rule: SEQUENCE_RULES.rateLimitedRepeatedly,
-          severity: 'critical',
-          message: `${limited.length} responses in a row were 429 Too Many Requests${limited.labelSuffix()}`,
-          event_ids: limited.eventIds(),
-        });
-      }
-    } else {
-      limited.reset();
-    }
-
-    const forbidden = this.forbidden;
-    if (status === 403) {
-      forbidden.extend(id, PLATFORM_LABEL[platform]);
-      if (forbidden.justReachedMultipleOf(this.limits.consecutive403)) {
-        alerts.push({
-          rule: SEQUENCE_RULES.forbiddenRepeatedly,
-          severity: 'critical',
-          message: `${forbidden.length} responses in a row were 403 Forbidden${forbidden.labelSuffix()}`,
-          event_ids: forbidden.eventIds(),
-        });
-      }
-    } else {
-      forbidden.reset();
-    }
+    const labels = PLATFORM_LABEL[platform];
+    this.advance(this.tooManyRequests, status === 429, id, labels, this.limits.consecutive429,
+      SEQUENCE_RULES.rateLimitedRepeatedly, 'critical', 'responses in a row were 429 Too Many Requests', alerts);
+    this.advance(this.forbidden, status === 403, id, labels, this.limits.consecutive403,
+      SEQUENCE_RULES.forbiddenRepeatedly, 'critical', 'responses in a row were 403 Forbidden', alerts);
   }
 
   private checkBlindWrites(id: string, action: Action, categories: readonly string[], alerts: RaisedAlert[]): void {
-    const run = this.blindWrites;
-    if (action === 'read') {
+    this.advance(this.blindWrites, action !== 'read', id, categories, this.limits.writesWithoutRead,
+      SEQUENCE_RULES.writesWithoutRead, 'warning', 'writes in a row without a read', alerts);
+  }
+
+  /**
+   * The shape every run rule shares: a matching step extends the run, any other step resets
+   * it; the alert fires when the run reaches each multiple of its threshold.
+   */
+  private advance(
+    run: Run, matches: boolean, id: string, labels: readonly string[], threshold: number,
+    rule: string, severity: AlertSeverity, what: string, alerts: RaisedAlert[],
+  ): void {
+    if (!matches) {
       run.reset();
       return;
     }
-    run.extend(id, categories);
-    if (run.justReachedMultipleOf(this.limits.writesWithoutRead)) {
-      alerts.push({
-        rule: SEQUENCE_RULES.writesWithoutRead,
-        severity: 'warning',
-        message: `${run.length} writes in a row without a read${run.labelSuffix()}`,
-        event_ids: run.eventIds(),
-      });
+    run.extend(id, labels);
+    if (run.justReachedMultipleOf(threshold)) {
+      alerts.push({ rule, severity, message: `${run.length} ${what}${run.labelSuffix()}`, event_ids: run.eventIds() });
     }
   }
 

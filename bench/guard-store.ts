@@ -72,7 +72,11 @@ const q = summary(quiet);
 const b = summary(busy);
 console.log(`call latency, folder idle:  median ${fmt(q.median)} ms  p99 ${fmt(q.p99)} ms`);
 console.log(`call latency, folder busy:  median ${fmt(b.median)} ms  p99 ${fmt(b.p99)} ms  (a 50k-event burst from another process folded meanwhile)`);
-console.log(`guard RSS with ${SEED + 50_000 + 4500} events stored: ${memAfter.rss.toFixed(0)} MB (peak ${memAfter.peak.toFixed(0)} MB)`);
+console.log(`guard RSS with ${SEED + 50_000 + 4500} events stored, right after the burst: ${memAfter.rss.toFixed(0)} MB (peak ${memAfter.peak.toFixed(0)} MB)`);
+// Once idle, a folder worker that folded a lot is replaced, which hands its memory back.
+await new Promise((r) => setTimeout(r, 5000));
+await timedCalls(200);
+console.log(`guard RSS 5 s later, folder settled: ${rssMb(guard.pid).rss.toFixed(0)} MB`);
 const pid = guard.pid;
 await guard.close();
 await waitExit(pid, 60_000);

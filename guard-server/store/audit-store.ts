@@ -28,6 +28,8 @@ export interface StoreOptions {
   flushTimeoutMs?: number;
   /** Journal file size that starts a new file (default 32 MiB). */
   journalRotateBytes?: number;
+  /** Journal lines a folder worker folds before it is replaced when idle, freeing its memory (default 30,000). */
+  recycleAfterLines?: number;
   /**
    * false: journal only, start no folder in this process (another process's folder does the
    * work; flush() then returns at once). For benchmarks and tests. Default true.
@@ -44,6 +46,7 @@ export const DEFAULTS = {
   segmentSize: 10_000,
   foldIntervalMs: 1_000,
   flushTimeoutMs: 15_000,
+  recycleAfterLines: 30_000,
 } as const;
 
 const STOP_TIMEOUT_MS = 5_000;
@@ -52,7 +55,11 @@ export class AuditStore {
   private closed = false;
   private worker: Worker | null = null;
   private nextRequest = 1;
-  private waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  /** Flushes the worker has not answered yet, with their requests (re-sent after a recycle). */
+  private waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void; msg: ToFolder }>();
+  /** The worker said it is exiting on purpose. */
+  private recycling = false;
+  private recycles = 0;
   private restarts = 0;
   private closing: Promise<void> | null = null;
 
@@ -70,13 +77,14 @@ export class AuditStore {
       foldIntervalMs: DEFAULTS.foldIntervalMs,
       flushTimeoutMs: DEFAULTS.flushTimeoutMs,
       journalRotateBytes: DEFAULT_ROTATE_BYTES,
+      recycleAfterLines: DEFAULTS.recycleAfterLines,
       fold: true,
       onWarning: (m: string) => process.stderr.write(`warden store: ${m}\n`),
       ...stripUndefined(options),
       dataDir: options.dataDir,
       instanceId: options.instanceId,
     };
-    for (const k of ['retentionDays', 'maxEvents', 'segmentSize', 'foldIntervalMs', 'flushTimeoutMs', 'journalRotateBytes'] as const) {
+    for (const k of ['retentionDays', 'maxEvents', 'segmentSize', 'foldIntervalMs', 'flushTimeoutMs', 'journalRotateBytes', 'recycleAfterLines'] as const) {
       if (!(Number.isFinite(opts[k]) && opts[k] > 0)) throw new RangeError(`store option ${k} must be a positive number`);
     }
     mkdirSync(join(opts.dataDir, JOURNAL_DIR), { recursive: true });
@@ -95,6 +103,11 @@ export class AuditStore {
   /** Journals a final event. When this returns, the event survives kill -9 of this process. */
   record(e: AuditEvent): void {
     this.journal.append({ k: 'event', e: checkedEvent(e) });
+  }
+
+  /** How many times the folder worker was replaced after a large fold (to free its memory). */
+  get folderRecycles(): number {
+    return this.recycles;
   }
 
   recordAlert(a: Alert): void {
@@ -136,8 +149,8 @@ export class AuditStore {
     const id = this.nextRequest++;
     worker.ref(); // an awaited flush keeps the process alive
     return new Promise<void>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
       const msg: ToFolder = { type: 'flush', id, journal: target.name, offset: target.offset, timeoutMs: this.opts.flushTimeoutMs };
+      this.waiting.set(id, { resolve, reject, msg });
       worker.postMessage(msg);
     }).finally(() => {
       if (this.waiting.size === 0) this.worker?.unref();
@@ -152,6 +165,7 @@ export class AuditStore {
       retentionDays: this.opts.retentionDays,
       maxEvents: this.opts.maxEvents,
       foldIntervalMs: this.opts.foldIntervalMs,
+      recycleAfterLines: this.opts.recycleAfterLines,
     };
     const worker = spawnFolderWorker(data);
     worker.unref(); // the folder never keeps the guard alive on its own
@@ -163,6 +177,7 @@ export class AuditStore {
 
   private onMessage(m: FromFolder): void {
     if (m.type === 'warning') this.opts.onWarning(m.message);
+    else if (m.type === 'recycle') this.recycling = true;
     else if (m.type === 'flushed') {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
@@ -174,6 +189,15 @@ export class AuditStore {
   private onExit(worker: Worker, code: number): void {
     if (this.worker !== worker) return;
     this.worker = null;
+    if (this.recycling && !this.closed) {
+      // A planned exit: a fresh worker takes over, and flushes it never saw are asked again.
+      this.recycling = false;
+      this.recycles++;
+      this.startWorker();
+      if (this.waiting.size > 0) this.worker!.ref();
+      for (const w of this.waiting.values()) this.worker!.postMessage(w.msg);
+      return;
+    }
     for (const w of this.waiting.values()) w.reject(new Error(`audit folder worker exited (code ${code})`));
     this.waiting.clear();
     if (this.closed) return;

@@ -20,6 +20,8 @@ export interface FolderWorkerData {
   retentionDays: number;
   maxEvents: number;
   foldIntervalMs: number;
+  /** Journal lines after which an idle worker exits to be replaced (see recycle below). */
+  recycleAfterLines: number;
 }
 
 /** Main thread → worker. */
@@ -31,7 +33,9 @@ export type ToFolder =
 export type FromFolder =
   | { type: 'flushed'; id: number; error?: string }
   | { type: 'warning'; message: string }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** The worker is about to exit on purpose; the store starts a fresh one. */
+  | { type: 'recycle' };
 
 let started = false;
 
@@ -69,6 +73,9 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
     canSave: () => lock.verify(),
   });
 
+  let lastLines = 0;
+  let linesSinceStart = 0;
+
   /** One attempt: fold if we hold (or can take) the lock. Returns whether a fold completed. */
   const cycle = (): boolean => {
     let holding = false;
@@ -82,7 +89,8 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
       return false;
     }
     try {
-      folder.fold();
+      lastLines = folder.fold().lines;
+      linesSinceStart += lastLines;
       lock.heartbeat();
       return true;
     } catch (err) {
@@ -97,7 +105,20 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
   const serial = (fn: () => Promise<void> | void): Promise<void> =>
     (busy = busy.then(fn).catch((err: unknown) => warn(`folder task failed: ${String(err)}`)));
 
-  const timer = setInterval(() => void serial(() => void cycle()), data.foldIntervalMs);
+  // sql.js's wasm memory grows to fit the largest fold and never shrinks. After folding a lot,
+  // once idle (the last cycle found nothing new), the worker exits and the store starts a fresh
+  // one, so a burst does not leave the guard's memory high for the rest of the session.
+  const recycleIfDue = (): void => {
+    if (lastLines !== 0 || linesSinceStart < data.recycleAfterLines) return;
+    clearInterval(timer);
+    folder.release();
+    lock.release();
+    send({ type: 'recycle' });
+    port.close();
+  };
+  const timer = setInterval(() => void serial(() => {
+    if (cycle()) recycleIfDue();
+  }), data.foldIntervalMs);
 
   const flush = async (m: Extract<ToFolder, { type: 'flush' }>): Promise<void> => {
     const deadline = Date.now() + m.timeoutMs;

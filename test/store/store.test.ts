@@ -79,3 +79,28 @@ test('a store that only journals (fold: false) is folded by the next store', asy
   await folder.close();
   assert.deepEqual(journalFiles(dir), []);
 });
+
+test('the folder worker is replaced after a large fold, and no flush or event is lost across it', async () => {
+  const { dir, cleanup } = tempDataDir();
+  after(cleanup);
+  const store = AuditStore.open({ dataDir: dir, instanceId: 'recycle', recycleAfterLines: 100, foldIntervalMs: 20 });
+  const ids: string[] = [];
+  // Rounds of writes and flushes racing the recycles: each flush must resolve (re-sent to the
+  // new worker when the old one exits first), and every event must be stored exactly once.
+  for (let round = 0; round < 8; round++) {
+    for (let i = 0; i < 150; i++) {
+      const e = makeEvent();
+      ids.push(e.id);
+      store.record(e);
+    }
+    await store.flush();
+    await new Promise((r) => setTimeout(r, 15 * (round % 3)));
+  }
+  for (let i = 0; i < 100 && store.folderRecycles < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(store.folderRecycles >= 2, `recycled ${store.folderRecycles} times`);
+  await store.close();
+  const counts = await storedIdCounts(dir);
+  assert.equal(counts.size, ids.length);
+  assert.deepEqual([...counts.values()].filter((n) => n !== 1), []);
+  for (const id of ids) assert.ok(counts.has(id), id);
+});

@@ -54,9 +54,14 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   const safeUrl = scrubUrl(call.op.url, pii);
   if (call.op.body !== undefined) scrubValue(call.op.body, pii); // counted, never kept
 
-  // Stage 4 — classify (platform, endpoint pattern, GraphQL operations).
+  // Stage 4 — classify (platform, endpoint pattern, GraphQL operations). A host the agent chose
+  // (http_request, unless the user named it exactly in the allow list) is data, like a path
+  // segment: the record keeps it masked.
   const hints = call.platformHint ? { platform: call.platformHint, target: call.target ?? undefined } : undefined;
   const cls = classify({ ...call.op, url: safeUrl }, hints);
+  const { hostname } = call.upstream.url;
+  const recordHost = call.dispatcher === 'open' && !namedExactly(ctx.config, hostname) ? maskHost(hostname) : hostname;
+  const forRecord = (s: string) => (recordHost === hostname ? s : s.split(hostname).join(recordHost));
 
   // Stage 5 — risk rules.
   const risk = ctx.rules.assess(call.op, cls);
@@ -69,7 +74,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
     client: session.client,
     tool: call.tool,
     platform: cls.platform,
-    target: cls.target ?? call.target,
+    target: forRecord(cls.target ?? call.target ?? hostname),
     method: call.upstream.method,
     endpoint: cls.endpoint,
     operation: cls.operation === null ? null : scrubText(cls.operation),
@@ -84,12 +89,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   };
 
   // Stage 6 — safety checks and policy.
-  // Only a host the user named exactly is kept as is; any other host an agent chose is data.
-  const { hostname, port } = call.upstream.url;
-  const recordHostname = call.dispatcher === 'platform' || namedExactly(ctx.config, hostname) ? hostname : maskHost(hostname);
-  const forRecord = (s: string) => (recordHostname === hostname ? s : s.split(hostname).join(recordHostname));
   if (call.dispatcher === 'open') {
-    event.target = recordHostname + (port ? `:${port}` : '');
     try {
       checkUrl(call.upstream.url, ctx.config.httpAllow);
     } catch (err) {
@@ -127,8 +127,9 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
     const e = err instanceof UpstreamError ? err : new UpstreamError('other', 'request failed');
     event.latency_ms = elapsed(started);
     event.outcome = e.kind === 'ssrf' ? 'denied' : 'error';
-    event.error = ctx.redact(scrubText(forRecord(`${e.kind}: ${e.message}`)));
-    return { kind: 'failed', message: `Warden: ${event.error}`, event, risk, alerts: finish(ctx, session, event, risk) };
+    const message = ctx.redact(scrubText(`${e.kind}: ${e.message}`));
+    event.error = forRecord(message);
+    return { kind: 'failed', message: `Warden: ${message}`, event, risk, alerts: finish(ctx, session, event, risk) };
   }
 
   // Stage 10 — journal the outcome, then sequence alerts.

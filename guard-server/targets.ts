@@ -59,7 +59,7 @@ function appendQuery(url: URL, params: QueryParams | undefined, drop: Set<string
   for (const [key, value] of Object.entries(params)) {
     if (drop?.has(key.toLowerCase())) continue;
     if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) {
-      for (const v of value) url.searchParams.append(key.endsWith('[]') ? key : key, String(v));
+      for (const v of value) url.searchParams.append(key, String(v)); // ids[]=1&ids[]=2 or ids=1&ids=2, as the agent named it
     } else if (typeof value === 'object' && value !== null) {
       url.searchParams.set(key, JSON.stringify(value)); // Meta takes JSON-encoded structured params
     } else {

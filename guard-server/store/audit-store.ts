@@ -189,9 +189,11 @@ export class AuditStore {
   private onExit(worker: Worker, code: number): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    if (this.recycling && !this.closed) {
-      // A planned exit: a fresh worker takes over, and flushes it never saw are asked again.
+    if (this.recycling) {
+      // A planned exit: a fresh worker takes over, and flushes it never saw are asked again —
+      // also while closing, when the final flush may be among them.
       this.recycling = false;
+      if (this.closed && this.waiting.size === 0) return;
       this.recycles++;
       this.startWorker();
       if (this.waiting.size > 0) this.worker!.ref();

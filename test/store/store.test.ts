@@ -104,3 +104,25 @@ test('the folder worker is replaced after a large fold, and no flush or event is
   assert.deepEqual([...counts.values()].filter((n) => n !== 1), []);
   for (const id of ids) assert.ok(counts.has(id), id);
 });
+
+test('close() while the folder worker is recycling still folds everything', async () => {
+  const { dir, cleanup } = tempDataDir();
+  after(cleanup);
+  const ids: string[] = [];
+  // A worker that recycles as soon as it is idle after a few lines. close() right after a
+  // completed flush is when the worker tends to decide to recycle (the race this guards).
+  for (let round = 0; round < 30; round++) {
+    const store = AuditStore.open({ dataDir: dir, instanceId: `race-${round}`, recycleAfterLines: 1, foldIntervalMs: 2 });
+    for (let i = 0; i < 20; i++) {
+      const e = makeEvent();
+      ids.push(e.id);
+      store.record(e);
+    }
+    await store.flush();
+    await new Promise((r) => setTimeout(r, round % 4));
+    await store.close();
+  }
+  const counts = await storedIdCounts(dir);
+  assert.equal(counts.size, ids.length);
+  for (const id of ids) assert.equal(counts.get(id), 1, id);
+});

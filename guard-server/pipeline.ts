@@ -48,6 +48,11 @@ export type CallResult =
 
 const MAX_REDIRECTS = 5;
 
+/** The audit journal could not be written (disk full, data dir gone). Says whether the call went out. */
+export class AuditWriteError extends Error {
+  override name = 'AuditWriteError';
+}
+
 export async function runCall(ctx: GuardContext, session: GuardSession, call: ResolvedCall): Promise<CallResult> {
   // Stage 3 — scrub. The counts go on the event; the scrubbed URL is all later stages see.
   const pii = newPiiCounts();
@@ -116,7 +121,14 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   // Stage 8 — journal the intent of anything that can change the upstream, so a write the API
   // may have applied is on the record even if the guard dies before the answer. (A read that
   // never answered changed nothing and showed the agent nothing.)
-  if (risk.action !== 'read') ctx.store.recordIntent(event);
+  if (risk.action !== 'read') {
+    try {
+      ctx.store.recordIntent(event);
+    } catch (err) {
+      // Fail closed: a change Warden cannot record is not sent.
+      throw new AuditWriteError(`this call was NOT sent: Warden could not write its audit journal (${(err as Error).message})`);
+    }
+  }
 
   // Stage 9 — forward unchanged.
   const started = performance.now();
@@ -161,7 +173,15 @@ function refuse(
 
 /** Records the final event (durable before the agent sees the response), then the alerts. */
 function finish(ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult): Alert[] {
-  ctx.store.record(event);
+  try {
+    ctx.store.record(event);
+  } catch (err) {
+    // The upstream may already have acted: say so, so the agent does not blindly retry.
+    const sent = event.outcome === 'forwarded' || event.outcome === 'throttled';
+    throw new AuditWriteError(
+      `${sent ? `this call WAS sent (HTTP ${event.status})` : 'this call was not completed'} but Warden could not write its audit journal (${(err as Error).message})`,
+    );
+  }
   session.count(event.outcome, event.risk_level);
   const raised = session.detector.observe({
     event_id: event.id,

@@ -6,7 +6,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { InvalidGraphqlError } from '../../core/classify/index.ts';
 import type { GuardContext } from '../pipeline.ts';
-import { runCall } from '../pipeline.ts';
+import { AuditWriteError, runCall } from '../pipeline.ts';
 import type { GuardSession } from '../session.ts';
 import {
   NotConfiguredError, ToolInputError, resolveHttpRequest, resolveMetaGraph, resolveShopifyGraphql, resolveShopifyRest,
@@ -36,6 +36,10 @@ export function registerTools(server: McpServer, ctx: GuardContext, session: Gua
       return toToolResult(await runCall(ctx, session, resolve()));
     } catch (err) {
       if (err instanceof ToolInputError || err instanceof NotConfiguredError || err instanceof InvalidGraphqlError) {
+        return errorResult(`Warden: ${ctx.redact(err.message)}`);
+      }
+      if (err instanceof AuditWriteError) {
+        log(err.message);
         return errorResult(`Warden: ${ctx.redact(err.message)}`);
       }
       log(`internal error: ${(err as Error)?.stack ?? String(err)}`);

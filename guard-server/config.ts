@@ -30,6 +30,8 @@ export interface GuardConfig {
   shopify: ShopifyConfig | null;
   meta: MetaConfig | null;
   httpAllow: HostRule[];
+  /** Hostnames named exactly (no wildcard) in the allow list, lower-case, no port or brackets. */
+  httpExactHosts: ReadonlySet<string>;
   /** host pattern → headers injected into http_request calls to that host. */
   httpCredentials: Map<string, Record<string, string>>;
   dataDir: string;
@@ -150,10 +152,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
     };
   }
 
+  const httpAllow = parseHostPatterns(env.WARDEN_HTTP_ALLOW);
   return {
     shopify,
     meta,
-    httpAllow: parseHostPatterns(env.WARDEN_HTTP_ALLOW),
+    httpAllow,
+    httpExactHosts: new Set(httpAllow.filter((r) => r.exact).map((r) => r.pattern.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''))),
     httpCredentials: parseCredentials(env.WARDEN_HTTP_CREDENTIALS),
     dataDir: env.WARDEN_DATA_DIR || join(homedir(), '.warden'),
     policy,

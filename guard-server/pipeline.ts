@@ -65,7 +65,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   const hints = call.platformHint ? { platform: call.platformHint, target: call.target ?? undefined } : undefined;
   const cls = classify({ ...call.op, url: safeUrl }, hints);
   const { hostname } = call.upstream.url;
-  const recordHost = call.dispatcher === 'open' && !namedExactly(ctx.config, hostname) ? maskHost(hostname) : hostname;
+  const recordHost = call.dispatcher === 'open' && !ctx.config.httpExactHosts.has(hostname.toLowerCase().replace(/^\[|\]$/g, '')) ? maskHost(hostname) : hostname;
   const forRecord = (s: string) => (recordHost === hostname ? s : s.split(hostname).join(recordHost));
 
   // Stage 5 — risk rules.
@@ -151,11 +151,6 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   event.usage = usageSnapshot(cls.platform, response.headers, response.body, cls.graphql !== null);
   ctx.pacer.observe(paceKey, response.status, event.usage);
   return { kind: 'response', response, event, risk, alerts: finish(ctx, session, event, risk) };
-}
-
-function namedExactly(config: GuardConfig, hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return config.httpAllow.some((r) => r.exact && r.pattern.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') === h.replace(/^\[|\]$/g, ''));
 }
 
 function elapsed(started: number): number {

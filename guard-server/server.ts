@@ -41,9 +41,6 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
   const session = new GuardSession(instanceId);
-  // Only hosts named exactly in WARDEN_HTTP_ALLOW may resolve to private addresses.
-  const exactHosts = new Set(config.httpAllow.filter((r) => r.exact).map((r) => r.pattern.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')));
-  const isExplicit = (host: string) => exactHosts.has(host.toLowerCase());
 
   const ctx: GuardContext = {
     config,
@@ -53,7 +50,8 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
     pacer: new Pacer(),
     dispatchers: {
       platform: createDispatcher(config.timeoutMs),
-      open: createDispatcher(config.timeoutMs, guardedLookup(isExplicit)),
+      // Only hosts named exactly in WARDEN_HTTP_ALLOW may resolve to private addresses.
+      open: createDispatcher(config.timeoutMs, guardedLookup((host) => config.httpExactHosts.has(host.toLowerCase()))),
     },
     redact,
     notify: (alert: Alert) => {

@@ -24,16 +24,20 @@ const queryParams = z.record(z.string().max(256), z.union([z.string(), z.number(
 
 const openWorld = { openWorldHint: true, idempotentHint: false } as const;
 
-function sizeOf(v: unknown): number {
-  return v === undefined ? 0 : typeof v === 'string' ? v.length : JSON.stringify(v).length;
+/** Size of the request as it would be sent: measured on what resolution already serialised. */
+function requestSize(call: ResolvedCall): number {
+  let n = call.upstream.url.href.length + (call.upstream.body?.length ?? 0);
+  for (const v of Object.values(call.upstream.headers)) n += v.length;
+  return n;
 }
 
 export function registerTools(server: McpServer, ctx: GuardContext, session: GuardSession, log: (msg: string) => void): void {
-  const handle = async (resolve: () => ResolvedCall, ...sized: unknown[]): Promise<CallToolResult> => {
+  const handle = async (resolve: () => ResolvedCall): Promise<CallToolResult> => {
     try {
-      const total = sized.reduce<number>((n, v) => n + sizeOf(v), 0);
+      const call = resolve();
+      const total = requestSize(call);
       if (total > MAX_BODY_CHARS) throw new ToolInputError(`arguments too large: ${total} characters (limit ${MAX_BODY_CHARS})`);
-      return toToolResult(await runCall(ctx, session, resolve()));
+      return toToolResult(await runCall(ctx, session, call));
     } catch (err) {
       if (err instanceof ToolInputError || err instanceof NotConfiguredError || err instanceof InvalidGraphqlError) {
         return errorResult(`Warden: ${ctx.redact(err.message)}`);
@@ -62,7 +66,7 @@ export function registerTools(server: McpServer, ctx: GuardContext, session: Gua
       },
       annotations: { ...openWorld, readOnlyHint: false, destructiveHint: true },
     },
-    async (args) => handle(() => resolveShopifyGraphql(ctx.config, args), args.variables),
+    async (args) => handle(() => resolveShopifyGraphql(ctx.config, args)),
   );
 
   server.registerTool(
@@ -81,7 +85,7 @@ export function registerTools(server: McpServer, ctx: GuardContext, session: Gua
       },
       annotations: { ...openWorld, readOnlyHint: false, destructiveHint: true },
     },
-    async (args) => handle(() => resolveShopifyRest(ctx.config, args), args.body, args.query),
+    async (args) => handle(() => resolveShopifyRest(ctx.config, args)),
   );
 
   server.registerTool(
@@ -99,7 +103,7 @@ export function registerTools(server: McpServer, ctx: GuardContext, session: Gua
       },
       annotations: { ...openWorld, readOnlyHint: false, destructiveHint: true },
     },
-    async (args) => handle(() => resolveMetaGraph(ctx.config, args), args.body, args.params),
+    async (args) => handle(() => resolveMetaGraph(ctx.config, args)),
   );
 
   server.registerTool(
@@ -116,7 +120,7 @@ export function registerTools(server: McpServer, ctx: GuardContext, session: Gua
       },
       annotations: { ...openWorld, readOnlyHint: false, destructiveHint: true },
     },
-    async (args) => handle(() => resolveHttpRequest(ctx.config, args), args.body, args.headers),
+    async (args) => handle(() => resolveHttpRequest(ctx.config, args)),
   );
 
   server.registerTool(

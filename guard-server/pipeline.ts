@@ -15,7 +15,7 @@ import { maskHost } from '../core/classify/host.ts';
 import { newId } from '../core/ids.ts';
 import type { RuleEngine } from '../core/rules/engine.ts';
 import { newPiiCounts, scrubText, scrubUrl, scrubValue } from '../core/scrub/scrubber.ts';
-import type { Alert, AuditEvent, Outcome, RiskResult } from '../core/types.ts';
+import type { Alert, AuditEvent, RiskResult } from '../core/types.ts';
 import type { GuardConfig } from './config.ts';
 import type { ControlWatcher } from './control.ts';
 import type { Pacer } from './forward/pacing.ts';
@@ -99,18 +99,18 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
       checkUrl(call.upstream.url, ctx.config.httpAllow);
     } catch (err) {
       if (!(err instanceof SsrfError)) throw err;
-      return refuse(ctx, session, event, risk, 'denied', `Warden refused this call: ${err.message}`, forRecord);
+      return refuse(ctx, session, event, risk, 'denied', err.message, forRecord);
     }
   }
   const decision = decide(ctx.control.state, risk);
-  if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', `Warden blocked this call: ${decision.reason}`);
+  if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', decision.reason);
   if (decision.kind === 'confirm') {
     const answer = await ctx.confirm(`Warden: allow ${call.upstream.method} ${cls.endpoint}${cls.operation ? ` (${cls.operation})` : ''}? ${decision.reason}`);
     if (answer === 'unsupported') {
       return refuse(ctx, session, event, risk, 'denied',
-        `Warden needs your confirmation for this call (${decision.reason}) but this MCP client cannot ask; approve it by switching Warden to monitor mode, or use a client that supports elicitation`);
+        `it needs your confirmation (${decision.reason}) but this MCP client cannot ask; approve it by switching Warden to monitor mode, or use a client that supports elicitation`);
     }
-    if (!answer) return refuse(ctx, session, event, risk, 'denied', `Warden: the user declined this call (${decision.reason})`);
+    if (!answer) return refuse(ctx, session, event, risk, 'denied', `the user declined it (${decision.reason})`);
   }
 
   // Stage 7 — pacing (almost always zero).
@@ -157,13 +157,14 @@ function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 100) / 100;
 }
 
+/** A call Warden did not send: the record keeps the reason, the agent reads "Warden denied this call: <reason>". */
 function refuse(
-  ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult, outcome: Outcome, message: string,
+  ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult, outcome: 'blocked' | 'denied', reason: string,
   forRecord: (s: string) => string = (s) => s,
 ): CallResult {
   event.outcome = outcome;
-  event.error = ctx.redact(scrubText(forRecord(message.replace(/^Warden[^:]*: /, ''))));
-  return { kind: 'refused', message: ctx.redact(message), event, risk, alerts: finish(ctx, session, event, risk) };
+  event.error = ctx.redact(scrubText(forRecord(reason)));
+  return { kind: 'refused', message: ctx.redact(`Warden ${outcome} this call: ${reason}`), event, risk, alerts: finish(ctx, session, event, risk) };
 }
 
 /** Records the final event (durable before the agent sees the response), then the alerts. */

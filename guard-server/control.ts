@@ -22,14 +22,11 @@ export class ControlWatcher {
   readonly state: ControlState;
   private readonly path: string;
 
-  constructor(dataDir: string, defaultPolicy: PolicyMode, private readonly warn: (msg: string) => void) {
+  constructor(dataDir: string, private readonly defaultPolicy: PolicyMode, private readonly warn: (msg: string) => void) {
     this.path = join(dataDir, CONTROL_FILE);
     this.state = { policy: defaultPolicy, paused: false };
-    this.defaultPolicy = defaultPolicy;
     this.reload();
   }
-
-  private readonly defaultPolicy: PolicyMode;
 
   reload(): void {
     let raw: string;

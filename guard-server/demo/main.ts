@@ -49,8 +49,8 @@ async function main(): Promise<void> {
     stderr: 'inherit',
   });
   const client = new Client({ name: 'warden-demo', version: '1.0.0' });
+  /** Alert lines not printed yet; the guard notifies before the response that raised them. */
   const alerts: string[] = [];
-  const printed = 0;
   let raised = 0;
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
     const d = n.params.data as { rule?: string; message?: string };
@@ -75,8 +75,7 @@ async function main(): Promise<void> {
     const result = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
     const v = verdictOf(result);
     console.log(`${label.padEnd(26)} ${tool.padEnd(16)} → HTTP ${v.status ?? '-'}  risk ${v.risk}  ${v.rules.join(', ')}`);
-    // The guard sends an alert notification before the response that raised it.
-    for (const line of alerts.splice(printed)) console.log(line);
+    for (const line of alerts.splice(0)) console.log(line);
   }
   await client.close(); // the guard drains its store and exits
 

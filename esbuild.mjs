@@ -14,7 +14,7 @@ const banner = esmBanner;
 
 const entries = {
   'guard-server': 'guard-server/main.ts',
-  demo: 'guard-server/demo/main.ts',
+  demo: 'devtools/demo/main.ts',
 };
 
 await build({

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 
 import { newId } from '../core/ids.ts';
 import type { AuditEvent } from '../core/types.ts';
-import { startShopifyStandin } from '../guard-server/demo/standins/shopify.ts';
-import { AuditStore, openAuditReader } from '../guard-server/store/index.ts';
+import { startShopifyStandin } from '../devtools/standins/shopify.ts';
+import { AuditStore, openAuditReader } from '../store/index.ts';
 import { guardEnv, startGuard, tempDir, waitExit } from '../test/helpers/guard.ts';
 import { fmt, summary } from './stats.ts';
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { startShopifyStandin } from '../guard-server/demo/standins/shopify.ts';
+import { startShopifyStandin } from '../devtools/standins/shopify.ts';
 import { guardEnv, tempDir } from '../test/helpers/guard.ts';
 import { fmt, summary } from './stats.ts';
 

@@ -2,7 +2,7 @@
 // throughput on the 1 MB adversarial inputs the tests use for liveness.
 // Run: node --import tsx bench/scrub.ts
 import { scrubHeaders, scrubText, scrubUrl, scrubValue } from '../core/scrub/scrubber.ts';
-import { ADVERSARIAL_INPUTS } from '../test/scrub/adversarial-inputs.ts';
+import { ADVERSARIAL_INPUTS } from '../test/core/scrub/adversarial-inputs.ts';
 
 function percentile(sorted: bigint[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.floor(sorted.length * p));

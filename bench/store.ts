@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { AuditEvent } from '../core/types.ts';
-import { AuditStore, DEFAULTS, openAuditReader } from '../guard-server/store/index.ts';
-import { INSERT_EVENT_SQL, createSegmentDb, eventParams, segmentStats, setMeta, writeManifest } from '../guard-server/store/schema.ts';
-import type { ManifestEntry } from '../guard-server/store/schema.ts';
-import { DB_DIR, atomicWrite, segmentName } from '../guard-server/store/segments.ts';
-import { loadSqlJs, sqlWasmPath } from '../guard-server/store/sqljs.ts';
-import { runFolderWorkerIfWorker } from '../guard-server/store/worker-entry.ts';
+import { AuditStore, DEFAULTS, openAuditReader } from '../store/index.ts';
+import { INSERT_EVENT_SQL, createSegmentDb, eventParams, segmentStats, setMeta, writeManifest } from '../store/schema.ts';
+import type { ManifestEntry } from '../store/schema.ts';
+import { DB_DIR, atomicWrite, segmentName } from '../store/segments.ts';
+import { loadSqlJs, sqlWasmPath } from '../store/sqljs.ts';
+import { runFolderWorkerIfWorker } from '../store/writer/worker-entry.ts';
 
 const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let seqNo = 0;

@@ -3,7 +3,7 @@
 // (scrub, assess, audit). The same file is also the store's folder worker thread.
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
-import { runFolderWorkerIfWorker } from './store/worker-entry.ts';
+import { runFolderWorkerIfWorker } from '../store/writer/worker-entry.ts';
 
 if (isMainThread) {
   // A guard serves one agent at a time: small young-generation semi-spaces keep its memory

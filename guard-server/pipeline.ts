@@ -24,7 +24,7 @@ import { send, UpstreamError, type UpstreamResponse } from './forward/upstream.t
 import { usageSnapshot } from './forward/usage.ts';
 import { decide } from './policy.ts';
 import type { GuardSession } from './session.ts';
-import type { AuditStore } from './store/index.ts';
+import type { AuditStore } from '../store/index.ts';
 import { credentialsFor, type ResolvedCall } from './targets.ts';
 
 export interface GuardContext {

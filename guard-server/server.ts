@@ -14,7 +14,7 @@ import { GuardStdioTransport } from './mcp/transport.ts';
 import type { GuardContext } from './pipeline.ts';
 import { loadRuleEngine } from './rules-file.ts';
 import { GuardSession } from './session.ts';
-import { AuditStore } from './store/index.ts';
+import { AuditStore } from '../store/index.ts';
 import { VERSION } from './version.ts';
 
 const INSTRUCTIONS =

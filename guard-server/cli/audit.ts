@@ -1,7 +1,7 @@
 // `warden-guard audit`: lists, filters and exports the local audit log (newest first).
 import { parseArgs } from 'node:util';
 import type { Alert, AuditEvent } from '../../core/types.ts';
-import { openAuditReader, type AuditFilter } from '../store/index.ts';
+import { openAuditReader, type AuditFilter } from '../../store/index.ts';
 import { UsageError } from './index.ts';
 import { writeOut } from './lines.ts';
 import { dataDirFrom, parseTime } from './options.ts';

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startMetaStandin, type MetaStandin } from '../../guard-server/demo/standins/meta.ts';
-import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
+import { startMetaStandin, type MetaStandin } from '../../devtools/standins/meta.ts';
+import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
 import { guardEnv, startGuard, tempDir, waitExit } from '../helpers/guard.ts';
 
 const CANARIES = {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
-import { openAuditReader } from '../../guard-server/store/index.ts';
+import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
+import { openAuditReader } from '../../store/index.ts';
 import { guardEnv, GUARD, meta, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const SHOP_TOKEN = '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';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
-import { loadSqlJs } from '../../guard-server/store/sqljs.ts';
+import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
+import { loadSqlJs } from '../../store/sqljs.ts';
 import { guardEnv, meta, startGuard, tempDir, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const TOKEN = 'shpat_f4u17f4u17f4u17f4u17f4u17f4u17f4';

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
+import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
 import { GUARD, tempDir } from '../helpers/guard.ts';
 
 const run = promisify(execFile);

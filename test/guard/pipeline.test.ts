@@ -7,10 +7,10 @@ import { loadConfig } from '../../guard-server/config.ts';
 import { ControlWatcher } from '../../guard-server/control.ts';
 import { Pacer } from '../../guard-server/forward/pacing.ts';
 import { createDispatcher } from '../../guard-server/forward/upstream.ts';
-import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
+import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
 import { AuditWriteError, runCall, type GuardContext } from '../../guard-server/pipeline.ts';
 import { GuardSession } from '../../guard-server/session.ts';
-import type { AuditStore } from '../../guard-server/store/index.ts';
+import type { AuditStore } from '../../store/index.ts';
 import { resolveShopifyRest } from '../../guard-server/targets.ts';
 import { tempDir } from '../helpers/guard.ts';
 

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
+import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
 import { guardEnv, meta, startGuard, tempDir, text } from '../helpers/guard.ts';
 
 const TOKEN = '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';

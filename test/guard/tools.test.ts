@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { startMetaStandin, type MetaStandin } from '../../guard-server/demo/standins/meta.ts';
-import { startShopifyStandin, type ShopifyStandin } from '../../guard-server/demo/standins/shopify.ts';
-import { openAuditReader } from '../../guard-server/store/index.ts';
+import { startMetaStandin, type MetaStandin } from '../../devtools/standins/meta.ts';
+import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
+import { openAuditReader } from '../../store/index.ts';
 import { GUARD, guardEnv, bodyText, meta, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const SHOP_TOKEN = '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';

@@ -2,7 +2,7 @@
 // contending for the lock: every event is stored exactly once.
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
-import { openAuditReader } from '../../guard-server/store/index.ts';
+import { openAuditReader } from '../../store/index.ts';
 import { integrityOfSegments, journalFiles, storedIdCounts, tempDataDir } from './helpers.ts';
 import { startWriter } from './processes.ts';
 

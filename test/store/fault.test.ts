@@ -2,7 +2,7 @@
 // every segment file is a sound SQLite database after every kill.
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
-import { AuditStore, openAuditReader } from '../../guard-server/store/index.ts';
+import { AuditStore, openAuditReader } from '../../store/index.ts';
 import { integrityOfSegments, journalFiles, segmentFiles, storedIdCounts, tempDataDir } from './helpers.ts';
 import { startWriter } from './processes.ts';
 

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { SqlJsStatic } from 'sql.js';
 import type { AuditEvent } from '../../core/types.ts';
-import { Folder, LockLostError } from '../../guard-server/store/folder.ts';
-import type { FolderOptions } from '../../guard-server/store/folder.ts';
-import { JournalWriter } from '../../guard-server/store/journal.ts';
-import { DAY_MS, segmentsToDrop } from '../../guard-server/store/retention.ts';
-import { readManifest } from '../../guard-server/store/schema.ts';
-import { loadSqlJs } from '../../guard-server/store/sqljs.ts';
+import { Folder, LockLostError } from '../../store/writer/folder.ts';
+import type { FolderOptions } from '../../store/writer/folder.ts';
+import { JournalWriter } from '../../store/journal.ts';
+import { DAY_MS, segmentsToDrop } from '../../store/writer/retention.ts';
+import { readManifest } from '../../store/schema.ts';
+import { loadSqlJs } from '../../store/sqljs.ts';
 import { integrityOfSegments, journalFiles, makeAlert, makeEvent, segmentFiles, storedIdCounts, tempDataDir } from './helpers.ts';
 
 const tmps: (() => void)[] = [];

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Alert, AuditEvent } from '../../core/types.ts';
-import { loadSqlJs } from '../../guard-server/store/sqljs.ts';
+import { loadSqlJs } from '../../store/sqljs.ts';
 
 const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastMs = 0;

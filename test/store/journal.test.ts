@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { JournalWriter, parseJournalLine, parseJournalName, readJournalLines } from '../../guard-server/store/journal.ts';
-import type { JournalLine } from '../../guard-server/store/journal.ts';
+import { JournalWriter, parseJournalLine, parseJournalName, readJournalLines } from '../../store/journal.ts';
+import type { JournalLine } from '../../store/journal.ts';
 import { makeAlert, makeEvent, tempDataDir } from './helpers.ts';
 
 const tmp = tempDataDir();

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
-import { isPidAlive, StoreLock } from '../../guard-server/store/lock.ts';
+import { isPidAlive, StoreLock } from '../../store/writer/lock.ts';
 import { tempDataDir } from './helpers.ts';
 
 const run = promisify(execFile);

@@ -3,10 +3,10 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { AuditEvent } from '../../core/types.ts';
-import { Folder } from '../../guard-server/store/folder.ts';
-import { JournalWriter } from '../../guard-server/store/journal.ts';
-import { openAuditReader } from '../../guard-server/store/reader.ts';
-import { loadSqlJs } from '../../guard-server/store/sqljs.ts';
+import { Folder } from '../../store/writer/folder.ts';
+import { JournalWriter } from '../../store/journal.ts';
+import { openAuditReader } from '../../store/read/reader.ts';
+import { loadSqlJs } from '../../store/sqljs.ts';
 import { makeAlert, makeEvent, tempDataDir } from './helpers.ts';
 
 const tmps: (() => void)[] = [];

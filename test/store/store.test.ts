@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
-import { AuditStore, openAuditReader } from '../../guard-server/store/index.ts';
+import { AuditStore, openAuditReader } from '../../store/index.ts';
 import { journalFiles, makeAlert, makeEvent, storedIdCounts, tempDataDir } from './helpers.ts';
 
 const tmps: (() => void)[] = [];

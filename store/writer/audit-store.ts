@@ -1,0 +1,256 @@
+// The guard's handle on the audit store. On the request path it only appends to this
+// process's journal (one synchronous write per record); folding into the database happens in
+// a worker thread (worker-entry.ts) so sql.js never blocks the guard's event loop.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Alert, AuditEvent } from '../../core/types.ts';
+import { DEFAULT_ROTATE_BYTES, JOURNAL_DIR, JournalWriter } from '../journal.ts';
+import { DB_DIR } from '../segments.ts';
+import { toAlert, toAuditEvent } from '../validate.ts';
+import { FOLDER_ROLE } from './worker-entry.ts';
+import type { FolderWorkerData, FromFolder, ToFolder } from './worker-entry.ts';
+
+declare const WARDEN_BUNDLE: boolean | undefined;
+
+export interface StoreOptions {
+  dataDir: string;
+  instanceId: string;
+  /** Days of history kept (default 90). Sealed segments are dropped whole. */
+  retentionDays?: number;
+  /** Events kept at most (default 1,000,000), give or take one segment. */
+  maxEvents?: number;
+  /** Events per segment file (default 10,000). */
+  segmentSize?: number;
+  /** How often the folder looks for new journal lines and saves (default 1,000 ms). */
+  foldIntervalMs?: number;
+  /** How long flush() waits for a folder in another process (default 15 s). */
+  flushTimeoutMs?: number;
+  /** Journal file size that starts a new file (default 32 MiB). */
+  journalRotateBytes?: number;
+  /** Journal lines a folder worker folds before it is replaced when idle, freeing its memory (default 30,000). */
+  recycleAfterLines?: number;
+  /**
+   * false: journal only, start no folder in this process (another process's folder does the
+   * work; flush() then returns at once). For benchmarks and tests. Default true.
+   */
+  fold?: boolean;
+  onWarning?: (msg: string) => void;
+}
+
+export const DEFAULTS = {
+  retentionDays: 90,
+  maxEvents: 1_000_000,
+  // 10k events ≈ 3 MB per segment: every save exports the whole newest segment, and smaller
+  // images keep the folder's memory (and the garbage of each save) small.
+  segmentSize: 10_000,
+  foldIntervalMs: 1_000,
+  flushTimeoutMs: 15_000,
+  recycleAfterLines: 30_000,
+} as const;
+
+const STOP_TIMEOUT_MS = 5_000;
+
+export class AuditStore {
+  private closed = false;
+  private worker: Worker | null = null;
+  private nextRequest = 1;
+  /** Flushes the worker has not answered yet, with their requests (re-sent after a recycle). */
+  private waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void; msg: ToFolder }>();
+  /** The worker said it is exiting on purpose. */
+  private recycling = false;
+  private recycles = 0;
+  private restarts = 0;
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly opts: Required<Omit<StoreOptions, 'onWarning'>> & { onWarning: (msg: string) => void },
+    private readonly journal: JournalWriter,
+  ) {}
+
+  /** Synchronous: creates the folders, opens this process's journal, starts the folder worker. */
+  static open(options: StoreOptions): AuditStore {
+    const opts = {
+      retentionDays: DEFAULTS.retentionDays,
+      maxEvents: DEFAULTS.maxEvents,
+      segmentSize: DEFAULTS.segmentSize,
+      foldIntervalMs: DEFAULTS.foldIntervalMs,
+      flushTimeoutMs: DEFAULTS.flushTimeoutMs,
+      journalRotateBytes: DEFAULT_ROTATE_BYTES,
+      recycleAfterLines: DEFAULTS.recycleAfterLines,
+      fold: true,
+      onWarning: (m: string) => process.stderr.write(`warden store: ${m}\n`),
+      ...stripUndefined(options),
+      dataDir: options.dataDir,
+      instanceId: options.instanceId,
+    };
+    for (const k of ['retentionDays', 'maxEvents', 'segmentSize', 'foldIntervalMs', 'flushTimeoutMs', 'journalRotateBytes', 'recycleAfterLines'] as const) {
+      if (!(Number.isFinite(opts[k]) && opts[k] > 0)) throw new RangeError(`store option ${k} must be a positive number`);
+    }
+    mkdirSync(join(opts.dataDir, JOURNAL_DIR), { recursive: true });
+    mkdirSync(join(opts.dataDir, DB_DIR), { recursive: true });
+    const journal = new JournalWriter(join(opts.dataDir, JOURNAL_DIR), opts.instanceId, opts.journalRotateBytes);
+    const store = new AuditStore(opts, journal);
+    if (opts.fold) store.startWorker();
+    return store;
+  }
+
+  /** Journals a call about to be forwarded (provisional outcome "error", interrupted). */
+  recordIntent(e: AuditEvent): void {
+    this.journal.append({ k: 'intent', e: checkedEvent(e) });
+  }
+
+  /** Journals a final event. When this returns, the event survives kill -9 of this process. */
+  record(e: AuditEvent): void {
+    this.journal.append({ k: 'event', e: checkedEvent(e) });
+  }
+
+  /** How many times the folder worker was replaced after a large fold (to free its memory). */
+  get folderRecycles(): number {
+    return this.recycles;
+  }
+
+  recordAlert(a: Alert): void {
+    const checked = toAlert(a);
+    if (checked === null) throw new TypeError(`not a valid alert: ${JSON.stringify(a)}`);
+    this.journal.append({ k: 'alert', a: checked });
+  }
+
+  /**
+   * Resolves once everything journaled so far is folded and saved: by this process's folder if
+   * it can take the lock, else by the process holding it (rejects after flushTimeoutMs).
+   */
+  flush(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    return this.requestFlush();
+  }
+
+  /** Journals the end of this writer, folds what is left (best effort), stops the worker. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    this.journal.close();
+    if (this.worker === null) return;
+    try {
+      // Up to and including the end record, so the folder may delete this journal at once.
+      await this.requestFlush(this.journal.position());
+    } finally {
+      await this.stopWorker();
+    }
+  }
+
+  private requestFlush(target = this.journal.position()): Promise<void> {
+    const worker = this.worker;
+    if (worker === null) return Promise.resolve();
+    const id = this.nextRequest++;
+    worker.ref(); // an awaited flush keeps the process alive
+    return new Promise<void>((resolve, reject) => {
+      const msg: ToFolder = { type: 'flush', id, journal: target.name, offset: target.offset, timeoutMs: this.opts.flushTimeoutMs };
+      this.waiting.set(id, { resolve, reject, msg });
+      worker.postMessage(msg);
+    }).finally(() => {
+      if (this.waiting.size === 0) this.worker?.unref();
+    });
+  }
+
+  private startWorker(): void {
+    const data: FolderWorkerData = {
+      role: FOLDER_ROLE,
+      dataDir: this.opts.dataDir,
+      segmentSize: this.opts.segmentSize,
+      retentionDays: this.opts.retentionDays,
+      maxEvents: this.opts.maxEvents,
+      foldIntervalMs: this.opts.foldIntervalMs,
+      recycleAfterLines: this.opts.recycleAfterLines,
+    };
+    const worker = spawnFolderWorker(data);
+    worker.unref(); // the folder never keeps the guard alive on its own
+    worker.on('message', (m: FromFolder) => this.onMessage(m));
+    worker.on('error', (err) => this.opts.onWarning(`folder worker failed: ${err.stack ?? err.message}`));
+    worker.on('exit', (code) => this.onExit(worker, code));
+    this.worker = worker;
+  }
+
+  private onMessage(m: FromFolder): void {
+    if (m.type === 'warning') this.opts.onWarning(m.message);
+    else if (m.type === 'recycle') this.recycling = true;
+    else if (m.type === 'flushed') {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error === undefined) w?.resolve();
+      else w?.reject(new Error(m.error));
+    }
+  }
+
+  private onExit(worker: Worker, code: number): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    if (this.recycling) {
+      // A planned exit: a fresh worker takes over, and flushes it never saw are asked again —
+      // also while closing, when the final flush may be among them.
+      this.recycling = false;
+      if (this.closed && this.waiting.size === 0) return;
+      this.recycles++;
+      this.startWorker();
+      if (this.waiting.size > 0) this.worker!.ref();
+      for (const w of this.waiting.values()) this.worker!.postMessage(w.msg);
+      return;
+    }
+    for (const w of this.waiting.values()) w.reject(new Error(`audit folder worker exited (code ${code})`));
+    this.waiting.clear();
+    if (this.closed) return;
+    // Unexpected: the journal is still durable; restart the folder a few times.
+    if (this.restarts++ < 3) {
+      this.opts.onWarning(`audit folder worker exited (code ${code}); restarting it`);
+      this.startWorker();
+    } else {
+      this.opts.onWarning('audit folder worker keeps exiting; journaling only (another guard or the next start will fold)');
+    }
+  }
+
+  private stopWorker(): Promise<void> {
+    const worker = this.worker;
+    if (worker === null) return Promise.resolve();
+    worker.ref();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.opts.onWarning('audit folder worker did not stop in time; terminating it');
+        void worker.terminate();
+      }, STOP_TIMEOUT_MS);
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      const stop: ToFolder = { type: 'stop' };
+      worker.postMessage(stop);
+    });
+  }
+}
+
+function checkedEvent(e: AuditEvent): AuditEvent {
+  const checked = toAuditEvent(e);
+  if (checked === null) throw new TypeError(`not a valid audit event: ${JSON.stringify(e)}`);
+  return checked;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The worker runs the same code as this thread: the bundle file itself when bundled (its
+ * entry calls runFolderWorkerIfWorker() first), else worker-entry.ts through tsx, whose
+ * loader hooks are not inherited by worker threads on Node 20 and are registered here.
+ */
+function spawnFolderWorker(workerData: FolderWorkerData): Worker {
+  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } };
+  if (typeof WARDEN_BUNDLE !== 'undefined') return new Worker(new URL(import.meta.url), options);
+  const entry = new URL('./worker-entry.ts', import.meta.url).href;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), options);
+}

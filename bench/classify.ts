@@ -26,10 +26,18 @@ const QUERY_300B = `query ProductsForReview($first: Int!, $after: String) {
 }`;
 
 const scenarios: { name: string; make: (i: number) => OperationInput }[] = [
-  { name: 'Shopify REST GET', make: () => ({ tool: 'shopify_rest', method: 'GET', url: `${SHOP}/products/632910392.json?fields=id,title` }) },
+  {
+    name: 'Shopify REST GET',
+    make: () => ({ tool: 'shopify_rest', method: 'GET', url: `${SHOP}/products/632910392.json?fields=id,title` }),
+  },
   {
     name: 'Shopify REST PUT with price',
-    make: () => ({ tool: 'shopify_rest', method: 'PUT', url: `${SHOP}/variants/808950810.json`, body: { variant: { id: 808950810, price: '19.99' } } }),
+    make: () => ({
+      tool: 'shopify_rest',
+      method: 'PUT',
+      url: `${SHOP}/variants/808950810.json`,
+      body: { variant: { id: 808950810, price: '19.99' } },
+    }),
   },
   {
     name: 'Shopify GraphQL mutation (cached parse)',
@@ -37,16 +45,30 @@ const scenarios: { name: string; make: (i: number) => OperationInput }[] = [
       tool: 'shopify_graphql',
       method: 'POST',
       url: `${SHOP}/graphql.json`,
-      body: { query: 'mutation productDelete($input: ProductDeleteInput!) { productDelete(input: $input) { deletedProductId userErrors { field message } } }', variables: { input: { id: 'gid://shopify/Product/1' } } },
+      body: {
+        query:
+          'mutation productDelete($input: ProductDeleteInput!) { productDelete(input: $input) { deletedProductId userErrors { field message } } }',
+        variables: { input: { id: 'gid://shopify/Product/1' } },
+      },
     }),
   },
   {
     name: `Shopify GraphQL query, uncached (${QUERY_300B.length} B)`,
-    make: (i) => ({ tool: 'shopify_graphql', method: 'POST', url: `${SHOP}/graphql.json`, body: { query: `${QUERY_300B} # ${i}`, variables: { first: 10 } } }),
+    make: (i) => ({
+      tool: 'shopify_graphql',
+      method: 'POST',
+      url: `${SHOP}/graphql.json`,
+      body: { query: `${QUERY_300B} # ${i}`, variables: { first: 10 } },
+    }),
   },
   {
     name: 'Meta POST budget change',
-    make: () => ({ tool: 'meta_graph', method: 'POST', url: 'https://graph.facebook.com/v23.0/120210000000000', body: { daily_budget: 5000 } }),
+    make: () => ({
+      tool: 'meta_graph',
+      method: 'POST',
+      url: 'https://graph.facebook.com/v23.0/120210000000000',
+      body: { daily_budget: 5000 },
+    }),
   },
   { name: 'generic GET', make: () => ({ tool: 'http_request', method: 'GET', url: 'https://api.example.com/v1/items/42?page=2' }) },
 ];
@@ -74,6 +96,8 @@ for (const { name, make } of scenarios) {
     perOp.push(Number(process.hrtime.bigint() - start) / 1000 / BATCH);
   }
   perOp.sort((a, b) => a - b);
-  console.log(`${name.padEnd(44)} median ${percentile(perOp, 50).toFixed(2).padStart(6)} µs   p99 ${percentile(perOp, 99).toFixed(2).padStart(6)} µs`);
+  console.log(
+    `${name.padEnd(44)} median ${percentile(perOp, 50).toFixed(2).padStart(6)} µs   p99 ${percentile(perOp, 99).toFixed(2).padStart(6)} µs`,
+  );
 }
 if (sink < 0) console.log(sink);

@@ -23,10 +23,25 @@ function rssMb(pid: number): { rss: number; peak: number } {
 
 function event(i: number): AuditEvent {
   return {
-    id: newId(), ts: Date.now(), session_id: 'seed', instance_id: 'seed', client: 'seed/1', tool: 'shopify_rest', platform: 'shopify',
-    target: 'warden-demo.myshopify.com', method: i % 5 === 0 ? 'PUT' : 'GET', endpoint: '/admin/api/{version}/products/{id}.json',
-    operation: null, status: 200, latency_ms: 0.5, risk_level: i % 5 === 0 ? 1 : 0, rules: ['shopify.product.read'], outcome: 'forwarded',
-    error: null, pii: { email: 0, phone: 0, card: 0, secret: 0 }, usage: { rest_used: 1, rest_limit: 40 },
+    id: newId(),
+    ts: Date.now(),
+    session_id: 'seed',
+    instance_id: 'seed',
+    client: 'seed/1',
+    tool: 'shopify_rest',
+    platform: 'shopify',
+    target: 'warden-demo.myshopify.com',
+    method: i % 5 === 0 ? 'PUT' : 'GET',
+    endpoint: '/admin/api/{version}/products/{id}.json',
+    operation: null,
+    status: 200,
+    latency_ms: 0.5,
+    risk_level: i % 5 === 0 ? 1 : 0,
+    rules: ['shopify.product.read'],
+    outcome: 'forwarded',
+    error: null,
+    pii: { email: 0, phone: 0, card: 0, secret: 0 },
+    usage: { rest_used: 1, rest_limit: 40 },
   };
 }
 
@@ -61,7 +76,9 @@ async function timedCalls(n: number): Promise<number[]> {
 
 const quiet = await timedCalls(2000);
 const memBefore = rssMb(guard.pid);
-console.log(`guard RSS with ${SEED + 2500} events stored, before the burst: ${memBefore.rss.toFixed(0)} MB (peak ${memBefore.peak.toFixed(0)} MB)`);
+console.log(
+  `guard RSS with ${SEED + 2500} events stored, before the burst: ${memBefore.rss.toFixed(0)} MB (peak ${memBefore.peak.toFixed(0)} MB)`,
+);
 // A burst from another process (another editor window): 50k events the guard's folder must fold.
 t0 = performance.now();
 const burst = seed(dataDir, 50_000, false);
@@ -71,8 +88,12 @@ const memAfter = rssMb(guard.pid);
 const q = summary(quiet);
 const b = summary(busy);
 console.log(`call latency, folder idle:  median ${fmt(q.median)} ms  p99 ${fmt(q.p99)} ms`);
-console.log(`call latency, folder busy:  median ${fmt(b.median)} ms  p99 ${fmt(b.p99)} ms  (a 50k-event burst from another process folded meanwhile)`);
-console.log(`guard RSS with ${SEED + 50_000 + 4500} events stored, right after the burst: ${memAfter.rss.toFixed(0)} MB (peak ${memAfter.peak.toFixed(0)} MB)`);
+console.log(
+  `call latency, folder busy:  median ${fmt(b.median)} ms  p99 ${fmt(b.p99)} ms  (a 50k-event burst from another process folded meanwhile)`,
+);
+console.log(
+  `guard RSS with ${SEED + 50_000 + 4500} events stored, right after the burst: ${memAfter.rss.toFixed(0)} MB (peak ${memAfter.peak.toFixed(0)} MB)`,
+);
 // Once idle, a folder worker that folded a lot is replaced, which hands its memory back.
 await new Promise((r) => setTimeout(r, 5000));
 await timedCalls(200);

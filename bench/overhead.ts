@@ -50,12 +50,14 @@ const paired = summary(tGuard.map((t, i) => t - tBare[i]!));
 async function throughput(c: Client, total: number): Promise<number> {
   let started = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (started < total) {
-      started++;
-      await call(c);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (started < total) {
+        started++;
+        await call(c);
+      }
+    }),
+  );
   return total / ((performance.now() - t0) / 1000);
 }
 // Short alternating rounds, order flipped each round: machine noise on 2 cores swings a
@@ -78,9 +80,13 @@ const ratio = med(rounds.map((r) => r.guard / r.bare));
 console.log(`overhead: ${N} sequential calls each, interleaved (ms)`);
 console.log(`  guard  median ${fmt(g.median)}  p99 ${fmt(g.p99)}`);
 console.log(`  bare   median ${fmt(b.median)}  p99 ${fmt(b.p99)}`);
-console.log(`  added  median ${fmt(g.median - b.median)}  p99 ${fmt(g.p99 - b.p99)}  (paired per-call difference: median ${fmt(paired.median)})`);
+console.log(
+  `  added  median ${fmt(g.median - b.median)}  p99 ${fmt(g.p99 - b.p99)}  (paired per-call difference: median ${fmt(paired.median)})`,
+);
 console.log(`throughput at 16 concurrent calls (${ROUNDS} alternating rounds of ${CONCURRENT_CALLS / ROUNDS / 2} calls each)`);
-console.log(`  guard median ${gRate.toFixed(0)} calls/s  bare median ${bRate.toFixed(0)} calls/s  median per-round ratio ${(100 * ratio).toFixed(1)}%`);
+console.log(
+  `  guard median ${gRate.toFixed(0)} calls/s  bare median ${bRate.toFixed(0)} calls/s  median per-round ratio ${(100 * ratio).toFixed(1)}%`,
+);
 await guard.close();
 await bare.close();
 await shopify.close();

@@ -12,22 +12,59 @@ const { engine } = createRuleEngine();
 const shop = 'https://warden-demo.myshopify.com/admin/api/2025-10';
 const cases: { name: string; op: OperationInput; hint?: Platform }[] = [
   { name: 'shopify REST GET products', op: { tool: 'shopify_rest', method: 'GET', url: `${shop}/products.json?limit=50&fields=id,title` } },
-  { name: 'shopify REST PUT variant price', op: { tool: 'shopify_rest', method: 'PUT', url: `${shop}/variants/808950810.json`, body: { variant: { id: 808950810, price: '24.99', sku: 'SKU-1001-XL' } } } },
+  {
+    name: 'shopify REST PUT variant price',
+    op: {
+      tool: 'shopify_rest',
+      method: 'PUT',
+      url: `${shop}/variants/808950810.json`,
+      body: { variant: { id: 808950810, price: '24.99', sku: 'SKU-1001-XL' } },
+    },
+  },
   { name: 'shopify REST DELETE product', op: { tool: 'shopify_rest', method: 'DELETE', url: `${shop}/products/632910392.json` } },
   {
     name: 'shopify GraphQL mutation',
     op: {
-      tool: 'shopify_graphql', method: 'POST', url: `${shop}/graphql.json`,
-      body: { query: 'mutation productUpdate($input: ProductInput!) { productUpdate(input: $input) { product { id title } userErrors { field message } } }', variables: { input: { id: 'gid://shopify/Product/632910392', title: 'Winter hat' } } },
+      tool: 'shopify_graphql',
+      method: 'POST',
+      url: `${shop}/graphql.json`,
+      body: {
+        query:
+          'mutation productUpdate($input: ProductInput!) { productUpdate(input: $input) { product { id title } userErrors { field message } } }',
+        variables: { input: { id: 'gid://shopify/Product/632910392', title: 'Winter hat' } },
+      },
     },
   },
   {
     name: 'shopify GraphQL query',
-    op: { tool: 'shopify_graphql', method: 'POST', url: `${shop}/graphql.json`, body: { query: '{ products(first: 10) { edges { node { id title variants(first: 5) { edges { node { id price sku } } } } } } }' } },
+    op: {
+      tool: 'shopify_graphql',
+      method: 'POST',
+      url: `${shop}/graphql.json`,
+      body: { query: '{ products(first: 10) { edges { node { id title variants(first: 5) { edges { node { id price sku } } } } } } }' },
+    },
   },
-  { name: 'meta POST budget change', op: { tool: 'meta_graph', method: 'POST', url: 'https://graph.facebook.com/v23.0/120210000000000001', body: { daily_budget: 50000 } } },
-  { name: 'meta GET insights', op: { tool: 'meta_graph', method: 'GET', url: 'https://graph.facebook.com/v23.0/act_1234567890/insights?fields=spend,impressions&date_preset=last_7d' } },
-  { name: 'generic POST', op: { tool: 'http_request', method: 'POST', url: 'https://api.example.com/v1/orders?page=2', body: { order: { note: 'call me at jane@example.com', total: 1299 } } } },
+  {
+    name: 'meta POST budget change',
+    op: { tool: 'meta_graph', method: 'POST', url: 'https://graph.facebook.com/v23.0/120210000000000001', body: { daily_budget: 50000 } },
+  },
+  {
+    name: 'meta GET insights',
+    op: {
+      tool: 'meta_graph',
+      method: 'GET',
+      url: 'https://graph.facebook.com/v23.0/act_1234567890/insights?fields=spend,impressions&date_preset=last_7d',
+    },
+  },
+  {
+    name: 'generic POST',
+    op: {
+      tool: 'http_request',
+      method: 'POST',
+      url: 'https://api.example.com/v1/orders?page=2',
+      body: { order: { note: 'call me at jane@example.com', total: 1299 } },
+    },
+  },
 ];
 
 function stage(op: OperationInput): number {

@@ -1,7 +1,15 @@
 // Runs every benchmark in sequence (after `npm run build`). Figures go to stdout.
 import { spawnSync } from 'node:child_process';
 
-const benches = ['bench/pipeline.ts', 'bench/scrub.ts', 'bench/classify.ts', 'bench/sequence.ts', 'bench/overhead.ts', 'bench/store.ts', 'bench/guard-store.ts'];
+const benches = [
+  'bench/pipeline.ts',
+  'bench/scrub.ts',
+  'bench/classify.ts',
+  'bench/sequence.ts',
+  'bench/overhead.ts',
+  'bench/store.ts',
+  'bench/guard-store.ts',
+];
 for (const b of benches) {
   console.log(`\n=== ${b}`);
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', b], { stdio: 'inherit' });

@@ -116,7 +116,10 @@ async function benchRecord(): Promise<void> {
     const reader = await openAuditReader(dirOn);
     const stored = reader.count();
     reader.close();
-    for (const [name, r] of [['folding off', a], ['folding on ', b]] as const) {
+    for (const [name, r] of [
+      ['folding off', a],
+      ['folding on ', b],
+    ] as const) {
       console.log(
         `${name}: ${r.rate.toFixed(0)} events/s sustained, record() median ${fmt(pct(r.lat, 50))}, p99 ${fmt(pct(r.lat, 99))}, ` +
           `max ${fmt(Math.max(...r.lat))}; event-loop delay p99 ${fmt(r.loopP99)}, max ${fmt(r.loopMax)}`,
@@ -135,7 +138,9 @@ async function benchRecord(): Promise<void> {
       lat.push(performance.now() - t1);
     }
     const secs = (performance.now() - t0) / 1000;
-    console.log(`burst: ${(n / secs).toFixed(0)} record()/s unpaced (event build included), median ${fmt(pct(lat, 50))}, p99 ${fmt(pct(lat, 99))}`);
+    console.log(
+      `burst: ${(n / secs).toFixed(0)} record()/s unpaced (event build included), median ${fmt(pct(lat, 50))}, p99 ${fmt(pct(lat, 99))}`,
+    );
     const tf = performance.now();
     await burst.close();
     console.log(`burst: folding 100k journaled events (close = flush) took ${fmt(performance.now() - tf)}`);
@@ -213,9 +218,18 @@ async function benchRead(): Promise<void> {
     console.log(`latest(200), first query after open: median ${fmt(pct(firsts, 50))}`);
     console.log(`latest(200): median ${fmt(pct(q, 50))}, p99 ${fmt(pct(q, 99))}`);
     console.log(`latest(200, {minRisk: 3, platform: 'meta'}): median ${fmt(pct(qf, 50))}, p99 ${fmt(pct(qf, 99))}`);
-    console.log(`open + latest(200): median ${fmt(pct(opens.map((o, i) => o + (firsts[i] ?? 0)), 50))}`);
+    console.log(
+      `open + latest(200): median ${fmt(
+        pct(
+          opens.map((o, i) => o + (firsts[i] ?? 0)),
+          50,
+        ),
+      )}`,
+    );
     console.log(`count() = ${count} in ${fmt(countMs)} (from the manifest)`);
-    console.log(`iterate({minRisk: 1}) over everything: ${exported} events in ${(iterMs / 1000).toFixed(1)} s, RSS now ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+    console.log(
+      `iterate({minRisk: 1}) over everything: ${exported} events in ${(iterMs / 1000).toFixed(1)} s, RSS now ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -281,7 +295,9 @@ async function benchRss(): Promise<void> {
     });
     const r = JSON.parse(out) as { afterFold: number; settled: number; peak: number; count: number };
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-    console.log(`stored ${r.count} events; RSS right after flush ${mb(r.afterFold)}, 1.5 s later ${mb(r.settled)}, peak while folding ${mb(r.peak)}`);
+    console.log(
+      `stored ${r.count} events; RSS right after flush ${mb(r.afterFold)}, 1.5 s later ${mb(r.settled)}, peak while folding ${mb(r.peak)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(bundleDir, { recursive: true, force: true });

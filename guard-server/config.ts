@@ -74,7 +74,11 @@ function baseUrlFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string):
 }
 
 function normaliseShop(raw: string): string {
-  const shop = raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  const shop = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '');
   const full = shop.includes('.') ? shop : `${shop}.myshopify.com`;
   if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(full)) {
     throw new ConfigError(`WARDEN_SHOPIFY_STORE must be a shop name or *.myshopify.com domain, got "${raw.slice(0, 60)}"`);
@@ -123,14 +127,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
     if (!shopifyStore) throw new ConfigError('WARDEN_SHOPIFY_TOKEN is set but WARDEN_SHOPIFY_STORE is not');
     const store = normaliseShop(shopifyStore);
     const apiVersion = env.WARDEN_SHOPIFY_API_VERSION || '2025-10';
-    if (!API_VERSION.test(apiVersion)) throw new ConfigError(`WARDEN_SHOPIFY_API_VERSION must look like 2025-10, got "${apiVersion.slice(0, 20)}"`);
+    if (!API_VERSION.test(apiVersion))
+      throw new ConfigError(`WARDEN_SHOPIFY_API_VERSION must look like 2025-10, got "${apiVersion.slice(0, 20)}"`);
     shopify = { store, token: shopifyToken, apiVersion, baseUrl: baseUrlFromEnv(env, 'WARDEN_SHOPIFY_BASE_URL', `https://${store}`) };
   }
 
   let meta: MetaConfig | null = null;
   if (env.WARDEN_META_TOKEN) {
     const apiVersion = env.WARDEN_META_API_VERSION || 'v23.0';
-    if (!META_VERSION.test(apiVersion)) throw new ConfigError(`WARDEN_META_API_VERSION must look like v23.0, got "${apiVersion.slice(0, 20)}"`);
+    if (!META_VERSION.test(apiVersion))
+      throw new ConfigError(`WARDEN_META_API_VERSION must look like v23.0, got "${apiVersion.slice(0, 20)}"`);
     meta = { token: env.WARDEN_META_TOKEN, apiVersion, baseUrl: baseUrlFromEnv(env, 'WARDEN_META_BASE_URL', 'https://graph.facebook.com') };
   }
 

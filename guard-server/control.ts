@@ -22,7 +22,11 @@ export class ControlWatcher {
   readonly state: ControlState;
   private readonly path: string;
 
-  constructor(dataDir: string, private readonly defaultPolicy: PolicyMode, private readonly warn: (msg: string) => void) {
+  constructor(
+    dataDir: string,
+    private readonly defaultPolicy: PolicyMode,
+    private readonly warn: (msg: string) => void,
+  ) {
     this.path = join(dataDir, CONTROL_FILE);
     this.state = { policy: defaultPolicy, paused: false };
     this.reload();
@@ -46,7 +50,9 @@ export class ControlWatcher {
     }
     const parsed = controlSchema.safeParse(json);
     if (!parsed.success) {
-      this.warn(`${this.path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}; keeping the previous state`);
+      this.warn(
+        `${this.path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}; keeping the previous state`,
+      );
       return;
     }
     this.state.policy = parsed.data.policy ?? this.defaultPolicy;

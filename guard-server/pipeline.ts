@@ -65,7 +65,10 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   const hints = call.platformHint ? { platform: call.platformHint, target: call.target ?? undefined } : undefined;
   const cls = classify({ ...call.op, url: safeUrl }, hints);
   const { hostname } = call.upstream.url;
-  const recordHost = call.dispatcher === 'open' && !ctx.config.httpExactHosts.has(hostname.toLowerCase().replace(/^\[|\]$/g, '')) ? maskHost(hostname) : hostname;
+  const recordHost =
+    call.dispatcher === 'open' && !ctx.config.httpExactHosts.has(hostname.toLowerCase().replace(/^\[|\]$/g, ''))
+      ? maskHost(hostname)
+      : hostname;
   const forRecord = (s: string) => (recordHost === hostname ? s : s.split(hostname).join(recordHost));
 
   // Stage 5 — risk rules.
@@ -105,10 +108,18 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   const decision = decide(ctx.control.state, risk);
   if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', decision.reason);
   if (decision.kind === 'confirm') {
-    const answer = await ctx.confirm(`Warden: allow ${call.upstream.method} ${cls.endpoint}${cls.operation ? ` (${cls.operation})` : ''}? ${decision.reason}`);
+    const answer = await ctx.confirm(
+      `Warden: allow ${call.upstream.method} ${cls.endpoint}${cls.operation ? ` (${cls.operation})` : ''}? ${decision.reason}`,
+    );
     if (answer === 'unsupported') {
-      return refuse(ctx, session, event, risk, 'denied',
-        `it needs your confirmation (${decision.reason}) but this MCP client cannot ask; approve it by switching Warden to monitor mode, or use a client that supports elicitation`);
+      return refuse(
+        ctx,
+        session,
+        event,
+        risk,
+        'denied',
+        `it needs your confirmation (${decision.reason}) but this MCP client cannot ask; approve it by switching Warden to monitor mode, or use a client that supports elicitation`,
+      );
     }
     if (!answer) return refuse(ctx, session, event, risk, 'denied', `the user declined it (${decision.reason})`);
   }
@@ -159,12 +170,23 @@ function elapsed(started: number): number {
 
 /** A call Warden did not send: the record keeps the reason, the agent reads "Warden denied this call: <reason>". */
 function refuse(
-  ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult, outcome: 'blocked' | 'denied', reason: string,
+  ctx: GuardContext,
+  session: GuardSession,
+  event: AuditEvent,
+  risk: RiskResult,
+  outcome: 'blocked' | 'denied',
+  reason: string,
   forRecord: (s: string) => string = (s) => s,
 ): CallResult {
   event.outcome = outcome;
   event.error = ctx.redact(scrubText(forRecord(reason)));
-  return { kind: 'refused', message: ctx.redact(`Warden ${outcome} this call: ${reason}`), event, risk, alerts: finish(ctx, session, event, risk) };
+  return {
+    kind: 'refused',
+    message: ctx.redact(`Warden ${outcome} this call: ${reason}`),
+    event,
+    risk,
+    alerts: finish(ctx, session, event, risk),
+  };
 }
 
 /** Records the final event (durable before the agent sees the response), then the alerts. */

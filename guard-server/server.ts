@@ -51,7 +51,10 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
     dispatchers: {
       platform: createDispatcher(config.timeoutMs),
       // Only hosts named exactly in WARDEN_HTTP_ALLOW may resolve to private addresses.
-      open: createDispatcher(config.timeoutMs, guardedLookup((host) => config.httpExactHosts.has(host.toLowerCase()))),
+      open: createDispatcher(
+        config.timeoutMs,
+        guardedLookup((host) => config.httpExactHosts.has(host.toLowerCase())),
+      ),
     },
     redact,
     notify: (alert: Alert) => {
@@ -59,7 +62,14 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
         .sendLoggingMessage({
           level: alert.severity,
           logger: 'warden',
-          data: { type: 'warden_alert', id: alert.id, rule: alert.rule, severity: alert.severity, message: alert.message, event_ids: alert.event_ids },
+          data: {
+            type: 'warden_alert',
+            id: alert.id,
+            rule: alert.rule,
+            severity: alert.severity,
+            message: alert.message,
+            event_ids: alert.event_ids,
+          },
         })
         .catch(() => {});
     },
@@ -69,7 +79,9 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
         message,
         requestedSchema: {
           type: 'object',
-          properties: { approve: { type: 'boolean', title: 'Allow this call', description: 'Send it to the production API', default: false } },
+          properties: {
+            approve: { type: 'boolean', title: 'Allow this call', description: 'Send it to the production API', default: false },
+          },
           required: ['approve'],
         },
       });
@@ -80,7 +92,10 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
   registerTools(server, ctx, session, log);
   server.server.oninitialized = () => {
     const v = server.server.getClientVersion();
-    if (v) session.client = redact(`${v.name}/${v.version}`).replace(/[^\w .@/+:()-]/g, '').slice(0, 100);
+    if (v)
+      session.client = redact(`${v.name}/${v.version}`)
+        .replace(/[^\w .@/+:()-]/g, '')
+        .slice(0, 100);
   };
 
   let stopping = false;

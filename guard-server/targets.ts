@@ -38,17 +38,35 @@ export type QueryParams = Record<string, Scalar | Scalar[] | Record<string, unkn
  */
 const AGENT_CREDENTIAL_PARAMS = new Set(['access_token', 'appsecret_proof', 'token', 'api_key', 'apikey', 'client_secret']);
 const AGENT_CREDENTIAL_HEADERS = new Set([
-  'authorization', 'proxy-authorization', 'cookie', 'x-shopify-access-token', 'x-api-key', 'api-key', 'x-auth-token', 'x-access-token',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-shopify-access-token',
+  'x-api-key',
+  'api-key',
+  'x-auth-token',
+  'x-access-token',
 ]);
 /** Hop-by-hop and framing headers are computed by the client, never taken from the agent. */
-const FORBIDDEN_AGENT_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect']);
+const FORBIDDEN_AGENT_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
 
 const SHOPIFY_VERSION = /^(\d{4}-\d{2}|unstable)$/;
 const META_VERSION = /^v\d{1,2}\.\d$/;
 
 function checkPath(path: string, what: string): void {
   if (!path.startsWith('/')) throw new ToolInputError(`${what} must start with "/", got "${path.slice(0, 80)}"`);
-  if (/[?#\s\\]/.test(path)) throw new ToolInputError(`${what} must not contain "?", "#", spaces or backslashes: pass query parameters separately`);
+  if (/[?#\s\\]/.test(path))
+    throw new ToolInputError(`${what} must not contain "?", "#", spaces or backslashes: pass query parameters separately`);
   if (path.split('/').some((s) => s === '..' || s === '.' || /%2e%2e|%2f/i.test(s))) {
     throw new ToolInputError(`${what} must not contain "." or ".." segments or encoded slashes`);
   }
@@ -84,9 +102,14 @@ function shopifyConfig(config: GuardConfig, shop: string | undefined) {
   const s = config.shopify;
   if (!s) throw new NotConfiguredError('Shopify is not configured: set WARDEN_SHOPIFY_STORE and WARDEN_SHOPIFY_TOKEN');
   if (shop !== undefined) {
-    const wanted = shop.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    const wanted = shop
+      .trim()
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, '');
     const full = wanted.includes('.') ? wanted : `${wanted}.myshopify.com`;
-    if (full !== s.store) throw new ToolInputError(`shop "${shop.slice(0, 80)}" is not the configured store; Warden only holds credentials for ${s.store}`);
+    if (full !== s.store)
+      throw new ToolInputError(`shop "${shop.slice(0, 80)}" is not the configured store; Warden only holds credentials for ${s.store}`);
   }
   return s;
 }
@@ -137,7 +160,8 @@ export function resolveShopifyRest(
     path = full[2]!;
   }
   checkPath(path, 'path');
-  if (!path.endsWith('.json')) throw new ToolInputError(`Shopify REST paths end in .json (e.g. /products/123.json), got "${path.slice(0, 80)}"`);
+  if (!path.endsWith('.json'))
+    throw new ToolInputError(`Shopify REST paths end in .json (e.g. /products/123.json), got "${path.slice(0, 80)}"`);
   version = shopifyVersion(config, version);
   const url = new URL(`${s.baseUrl}/admin/api/${version}${path}`);
   appendQuery(url, args.query, AGENT_CREDENTIAL_PARAMS);

@@ -145,9 +145,7 @@ export function parseJournalLine(line: string): JournalRecord | null {
         ? { k: 'open', pid: r.pid, instance_id: r.instance_id, ts: r.ts }
         : null;
     case 'end':
-      return (r.reason === 'close' || r.reason === 'rotate') && typeof r.ts === 'number'
-        ? { k: 'end', reason: r.reason, ts: r.ts }
-        : null;
+      return (r.reason === 'close' || r.reason === 'rotate') && typeof r.ts === 'number' ? { k: 'end', reason: r.reason, ts: r.ts } : null;
     default:
       return null;
   }

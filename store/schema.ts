@@ -32,7 +32,9 @@ export const EVENT_COLUMNS =
   'id, ts, session_id, instance_id, client, tool, platform, target, method, endpoint, operation, status, latency_ms, risk_level, rules, outcome, error, pii, usage';
 export const ALERT_COLUMNS = 'id, ts, session_id, instance_id, rule, severity, message, event_ids';
 
-export const INSERT_EVENT_SQL = `INSERT OR REPLACE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(',')})`;
+export const INSERT_EVENT_SQL = `INSERT OR REPLACE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',')
+  .map(() => '?')
+  .join(',')})`;
 export const INSERT_ALERT_SQL = `INSERT OR REPLACE INTO alerts (${ALERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)`;
 
 /** Sealed segments as the newest one knows them: lets readers skip files by time range. */
@@ -86,9 +88,25 @@ export function openSegmentDb(SQL: SqlJsStatic, bytes: Uint8Array, check: boolea
 
 export function eventParams(e: AuditEvent): SqlValue[] {
   return [
-    e.id, e.ts, e.session_id, e.instance_id, e.client, e.tool, e.platform, e.target, e.method, e.endpoint,
-    e.operation, e.status, e.latency_ms, e.risk_level, JSON.stringify(e.rules), e.outcome, e.error,
-    JSON.stringify(e.pii), e.usage === null ? null : JSON.stringify(e.usage),
+    e.id,
+    e.ts,
+    e.session_id,
+    e.instance_id,
+    e.client,
+    e.tool,
+    e.platform,
+    e.target,
+    e.method,
+    e.endpoint,
+    e.operation,
+    e.status,
+    e.latency_ms,
+    e.risk_level,
+    JSON.stringify(e.rules),
+    e.outcome,
+    e.error,
+    JSON.stringify(e.pii),
+    e.usage === null ? null : JSON.stringify(e.usage),
   ];
 }
 
@@ -107,11 +125,46 @@ function parseJson(text: unknown): unknown {
 
 /** A row selected with EVENT_COLUMNS, validated; null if the row is damaged. */
 export function rowToEvent(row: SqlValue[]): AuditEvent | null {
-  const [id, ts, session_id, instance_id, client, tool, platform, target, method, endpoint, operation, status,
-    latency_ms, risk_level, rules, outcome, error, pii, usage] = row;
+  const [
+    id,
+    ts,
+    session_id,
+    instance_id,
+    client,
+    tool,
+    platform,
+    target,
+    method,
+    endpoint,
+    operation,
+    status,
+    latency_ms,
+    risk_level,
+    rules,
+    outcome,
+    error,
+    pii,
+    usage,
+  ] = row;
   return toAuditEvent({
-    id, ts, session_id, instance_id, client, tool, platform, target, method, endpoint, operation, status,
-    latency_ms, risk_level, rules: parseJson(rules), outcome, error, pii: parseJson(pii),
+    id,
+    ts,
+    session_id,
+    instance_id,
+    client,
+    tool,
+    platform,
+    target,
+    method,
+    endpoint,
+    operation,
+    status,
+    latency_ms,
+    risk_level,
+    rules: parseJson(rules),
+    outcome,
+    error,
+    pii: parseJson(pii),
     usage: usage === null ? null : parseJson(usage),
   });
 }
@@ -136,8 +189,7 @@ export function readManifest(db: Database): ManifestEntry[] {
   if (!Array.isArray(v)) return [];
   return v.filter(
     (x): x is ManifestEntry =>
-      typeof x === 'object' && x !== null &&
-      [x.seq, x.count, x.min_ts, x.max_ts].every((n) => typeof n === 'number' && Number.isFinite(n)),
+      typeof x === 'object' && x !== null && [x.seq, x.count, x.min_ts, x.max_ts].every((n) => typeof n === 'number' && Number.isFinite(n)),
   );
 }
 

@@ -185,21 +185,57 @@ export class SequenceDetector {
   }
 
   private checkDeletes(id: string, action: Action, categories: readonly string[], alerts: RaisedAlert[]): void {
-    this.advance(this.deletes, action === 'delete', id, categories, this.limits.consecutiveDeletes,
-      SEQUENCE_RULES.consecutiveDeletes, 'critical', 'delete calls in a row', alerts);
+    this.advance(
+      this.deletes,
+      action === 'delete',
+      id,
+      categories,
+      this.limits.consecutiveDeletes,
+      SEQUENCE_RULES.consecutiveDeletes,
+      'critical',
+      'delete calls in a row',
+      alerts,
+    );
   }
 
   private checkStatusRuns(id: string, platform: Platform, status: number, alerts: RaisedAlert[]): void {
     const labels = PLATFORM_LABEL[platform];
-    this.advance(this.tooManyRequests, status === 429, id, labels, this.limits.consecutive429,
-      SEQUENCE_RULES.rateLimitedRepeatedly, 'critical', 'responses in a row were 429 Too Many Requests', alerts);
-    this.advance(this.forbidden, status === 403, id, labels, this.limits.consecutive403,
-      SEQUENCE_RULES.forbiddenRepeatedly, 'critical', 'responses in a row were 403 Forbidden', alerts);
+    this.advance(
+      this.tooManyRequests,
+      status === 429,
+      id,
+      labels,
+      this.limits.consecutive429,
+      SEQUENCE_RULES.rateLimitedRepeatedly,
+      'critical',
+      'responses in a row were 429 Too Many Requests',
+      alerts,
+    );
+    this.advance(
+      this.forbidden,
+      status === 403,
+      id,
+      labels,
+      this.limits.consecutive403,
+      SEQUENCE_RULES.forbiddenRepeatedly,
+      'critical',
+      'responses in a row were 403 Forbidden',
+      alerts,
+    );
   }
 
   private checkBlindWrites(id: string, action: Action, categories: readonly string[], alerts: RaisedAlert[]): void {
-    this.advance(this.blindWrites, action !== 'read', id, categories, this.limits.writesWithoutRead,
-      SEQUENCE_RULES.writesWithoutRead, 'warning', 'writes in a row without a read', alerts);
+    this.advance(
+      this.blindWrites,
+      action !== 'read',
+      id,
+      categories,
+      this.limits.writesWithoutRead,
+      SEQUENCE_RULES.writesWithoutRead,
+      'warning',
+      'writes in a row without a read',
+      alerts,
+    );
   }
 
   /**
@@ -207,8 +243,15 @@ export class SequenceDetector {
    * it; the alert fires when the run reaches each multiple of its threshold.
    */
   private advance(
-    run: Run, matches: boolean, id: string, labels: readonly string[], threshold: number,
-    rule: string, severity: AlertSeverity, what: string, alerts: RaisedAlert[],
+    run: Run,
+    matches: boolean,
+    id: string,
+    labels: readonly string[],
+    threshold: number,
+    rule: string,
+    severity: AlertSeverity,
+    what: string,
+    alerts: RaisedAlert[],
   ): void {
     if (!matches) {
       run.reset();

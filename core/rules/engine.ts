@@ -94,8 +94,14 @@ export class RuleEngine {
     const compiled = rules.map(compileRule);
     for (const platform of PLATFORMS) {
       const applies = compiled.filter((r) => r.platform === platform || r.platform === 'any');
-      this.requestRules.set(platform, applies.filter((r) => !r.perField));
-      this.fieldRules.set(platform, applies.filter((r) => r.perField));
+      this.requestRules.set(
+        platform,
+        applies.filter((r) => !r.perField),
+      );
+      this.fieldRules.set(
+        platform,
+        applies.filter((r) => r.perField),
+      );
     }
   }
 

@@ -14,16 +14,11 @@ function redact(value: string, counts: PiiCounts): string {
   return REDACTED;
 }
 
-export function scrubHeadersInto(
-  headers: Record<string, string | string[] | undefined>,
-  counts: PiiCounts,
-): Record<string, HeaderValue> {
+export function scrubHeadersInto(headers: Record<string, string | string[] | undefined>, counts: PiiCounts): Record<string, HeaderValue> {
   const out: Record<string, HeaderValue> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || value === null) continue;
-    const scrubOne = isSensitiveHeaderName(name)
-      ? (v: string) => redact(v, counts)
-      : (v: string) => scrubTextInto(v, counts);
+    const scrubOne = isSensitiveHeaderName(name) ? (v: string) => redact(v, counts) : (v: string) => scrubTextInto(v, counts);
     // Node hands numbers through for some headers despite the types; keep them as text.
     out[name] = Array.isArray(value) ? value.map((v) => scrubOne(String(v))) : scrubOne(String(value));
   }

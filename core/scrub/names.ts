@@ -41,8 +41,19 @@ const SENSITIVE_HEADERS = new Set([
 
 /** Fragments that make any header name sensitive (`x-csrf-token`, `x-client-secret`, …). */
 const SENSITIVE_HEADER_PARTS = [
-  'token', 'secret', 'password', 'passwd', 'api-key', 'apikey', 'api_key',
-  'signature', 'session', 'credential', 'hmac', 'authorization', 'cookie',
+  'token',
+  'secret',
+  'password',
+  'passwd',
+  'api-key',
+  'apikey',
+  'api_key',
+  'signature',
+  'session',
+  'credential',
+  'hmac',
+  'authorization',
+  'cookie',
 ];
 
 /** `auth` as a whole dash/underscore-separated word (`x-auth`, `x-auth-user`), not `:authority`. */
@@ -58,10 +69,36 @@ function headerNameIsSensitive(name: string): boolean {
 
 /** Query/URL parameter names whose value is a credential (normalized: lower case, `-`/`.` → `_`). */
 const SENSITIVE_PARAMS = new Set([
-  'access_token', 'token', 'key', 'api_key', 'apikey', 'secret', 'client_secret', 'signature',
-  'sig', 'password', 'passwd', 'pwd', 'code', 'auth_code', 'authorization_code', 'refresh_token',
-  'id_token', 'auth', 'authorization', 'session', 'sessionid', 'session_id', 'hmac',
-  'appsecret_proof', 'fb_exchange_token', 'jwt', 'otp', 'passcode', 'private_key', 'credential',
+  'access_token',
+  'token',
+  'key',
+  'api_key',
+  'apikey',
+  'secret',
+  'client_secret',
+  'signature',
+  'sig',
+  'password',
+  'passwd',
+  'pwd',
+  'code',
+  'auth_code',
+  'authorization_code',
+  'refresh_token',
+  'id_token',
+  'auth',
+  'authorization',
+  'session',
+  'sessionid',
+  'session_id',
+  'hmac',
+  'appsecret_proof',
+  'fb_exchange_token',
+  'jwt',
+  'otp',
+  'passcode',
+  'private_key',
+  'credential',
   'credentials',
 ]);
 
@@ -96,9 +133,26 @@ function paramNameIsSensitive(name: string): boolean {
  * `code` and `session` are deliberately absent: in JSON they are ordinary fields.
  */
 const SECRET_JSON_KEYS = new Set([
-  'password', 'passwd', 'passphrase', 'token', 'secret', 'authorization', 'proxyauthorization',
-  'cookie', 'setcookie', 'apikey', 'clientsecret', 'appsecretproof', 'privatekey', 'secretkey',
-  'credential', 'credentials', 'signature', 'hmac', 'awssecretaccesskey', 'xshopifyaccesstoken',
+  'password',
+  'passwd',
+  'passphrase',
+  'token',
+  'secret',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'apikey',
+  'clientsecret',
+  'appsecretproof',
+  'privatekey',
+  'secretkey',
+  'credential',
+  'credentials',
+  'signature',
+  'hmac',
+  'awssecretaccesskey',
+  'xshopifyaccesstoken',
 ]);
 
 function jsonKeyIsSensitive(key: string): boolean {

@@ -14,10 +14,7 @@ const NOT_BEFORE = String.raw`(?![\w:]|[.,/-]\d)`;
  * groups that each begin with one separator: +44 20 7946 0958, +1 (415) 555-0132,
  * +81 3-1234-5678, +14155550132. Groups need their separator, so there is one way to split.
  */
-const INTERNATIONAL = new RegExp(
-  String.raw`(?<![\w+])\+[1-9]\d{0,14}(?:[ .-]?\(\d{1,4}\)\d{0,4})?(?:[ .-]\d{1,8}){0,6}` + NOT_BEFORE,
-  'g',
-);
+const INTERNATIONAL = new RegExp(String.raw`(?<![\w+])\+[1-9]\d{0,14}(?:[ .-]?\(\d{1,4}\)\d{0,4})?(?:[ .-]\d{1,8}){0,6}` + NOT_BEFORE, 'g');
 
 /**
  * National numbers, two notations in one scan:

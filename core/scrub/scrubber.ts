@@ -27,10 +27,7 @@ export function scrubUrl(url: string, counts?: PiiCounts): string {
 }
 
 /** HTTP headers: credential headers → [REDACTED], other values as text; undefined dropped. */
-export function scrubHeaders(
-  h: Record<string, string | string[] | undefined>,
-  counts?: PiiCounts,
-): Record<string, string | string[]> {
+export function scrubHeaders(h: Record<string, string | string[] | undefined>, counts?: PiiCounts): Record<string, string | string[]> {
   return scrubHeadersInto(h, counts ?? newPiiCounts());
 }
 

@@ -17,8 +17,7 @@ import { REDACTED, isScrubToken } from './tokens.ts';
 // silent when a pass below could find something.
 
 /** Something in the string could start a secret, or an email ('@', '%40'). */
-const SECRET_OR_EMAIL_HINT =
-  /@|%40|_|=|:\/\/|-----|k-|xox|xapp-|glpat-|SG\.|EAA|AKIA|ASIA|AIza|yJ|Bearer|BEARER|bearer|slack\.com/;
+const SECRET_OR_EMAIL_HINT = /@|%40|_|=|:\/\/|-----|k-|xox|xapp-|glpat-|SG\.|EAA|AKIA|ASIA|AIza|yJ|Bearer|BEARER|bearer|slack\.com/;
 /** A label word that may precede `:` (password/passwd/pwd, secret, token, key, authorization). */
 const LABEL_HINT = /wd|WD|word|Word|WORD|cret|CRET|ken|KEN|key|Key|KEY|zation|ZATION/;
 /**
@@ -167,8 +166,15 @@ const NOT_A_SECRET = /^(?:null|true|false|undefined|none|nil|\*+)$/i;
 function scrubLabelledSecrets(s: string, counts: PiiCounts): string {
   return s.replace(
     LABELLED,
-    (match, name: string, sep: string, scheme: string | undefined, quote: string | undefined,
-      quoted: string | undefined, bare: string | undefined) => {
+    (
+      match,
+      name: string,
+      sep: string,
+      scheme: string | undefined,
+      quote: string | undefined,
+      quoted: string | undefined,
+      bare: string | undefined,
+    ) => {
       const value = quoted ?? bare ?? '';
       if (isScrubToken(value) || NOT_A_SECRET.test(value)) return match;
       counts.secret++;

@@ -50,12 +50,11 @@ function scrubAny(v: unknown, counts: PiiCounts, depth: number): unknown {
   if (!isPlainObject(v)) return v; // Dates, buffers…: not JSON, not ours to rewrite
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(v)) {
-    const scrubbed = isSensitiveJsonKey(key)
-      ? scrubSecretField(value, counts, depth + 1)
-      : scrubAny(value, counts, depth + 1);
+    const scrubbed = isSensitiveJsonKey(key) ? scrubSecretField(value, counts, depth + 1) : scrubAny(value, counts, depth + 1);
     const outKey = scrubNameInto(key, counts);
     // Assigning a parsed "__proto__" key would set the prototype; it must stay a property.
-    if (outKey === '__proto__') Object.defineProperty(out, outKey, { value: scrubbed, enumerable: true, writable: true, configurable: true });
+    if (outKey === '__proto__')
+      Object.defineProperty(out, outKey, { value: scrubbed, enumerable: true, writable: true, configurable: true });
     else out[outKey] = scrubbed;
   }
   return out;

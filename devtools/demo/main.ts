@@ -65,9 +65,17 @@ async function main(): Promise<void> {
     ['Read the shop', 'shopify_graphql', { query: '{ shop { name } }' }],
     ['List products', 'shopify_rest', { method: 'GET', path: '/products.json', query: { limit: 5 } }],
     ['Read Meta campaigns', 'meta_graph', { method: 'GET', path: '/act_1234567890/campaigns', params: { fields: 'name,daily_budget' } }],
-    ['Change a variant price', 'shopify_rest', { method: 'PUT', path: '/variants/808950810.json', body: { variant: { id: 808950810, price: '24.99' } } }],
+    [
+      'Change a variant price',
+      'shopify_rest',
+      { method: 'PUT', path: '/variants/808950810.json', body: { variant: { id: 808950810, price: '24.99' } } },
+    ],
     ['Raise a campaign budget', 'meta_graph', { method: 'POST', path: '/120210000000000001', body: { daily_budget: 50000 } }],
-    ['Delete product 1', 'shopify_graphql', { query: 'mutation { productDelete(input: {id: "gid://shopify/Product/632910392"}) { deletedProductId } }' }],
+    [
+      'Delete product 1',
+      'shopify_graphql',
+      { query: 'mutation { productDelete(input: {id: "gid://shopify/Product/632910392"}) { deletedProductId } }' },
+    ],
     ['Delete product 2', 'shopify_rest', { method: 'DELETE', path: '/products/921728736.json' }],
     ['Delete product 3', 'shopify_rest', { method: 'DELETE', path: '/products/1071559571.json' }],
   ];

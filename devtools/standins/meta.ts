@@ -42,18 +42,45 @@ interface MetaError {
 /** Meta's own wording and status for the codes a fault or a check can produce. */
 const KNOWN_ERRORS: Record<number, MetaError> = {
   1: { status: 500, message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true },
-  2: { status: 503, message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true },
+  2: {
+    status: 503,
+    message: 'An unexpected error has occurred. Please retry your request later.',
+    type: 'OAuthException',
+    code: 2,
+    is_transient: true,
+  },
   4: { status: 403, message: '(#4) Application request limit reached', type: 'OAuthException', code: 4, is_transient: true },
-  17: { status: 400, message: '(#17) User request limit reached', type: 'OAuthException', code: 17, error_subcode: 2446079, is_transient: true },
+  17: {
+    status: 400,
+    message: '(#17) User request limit reached',
+    type: 'OAuthException',
+    code: 17,
+    error_subcode: 2446079,
+    is_transient: true,
+  },
   100: { status: 400, message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 },
   190: {
-    status: 400, message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190,
+    status: 400,
+    message: 'Invalid OAuth access token - Cannot parse access token',
+    type: 'OAuthException',
+    code: 190,
     headers: { 'WWW-Authenticate': 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token - Cannot parse access token"' },
   },
   200: { status: 403, message: '(#200) Permissions error', type: 'OAuthException', code: 200 },
-  613: { status: 400, message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613, is_transient: true },
+  613: {
+    status: 400,
+    message: '(#613) Calls to this api have exceeded the rate limit.',
+    type: 'OAuthException',
+    code: 613,
+    is_transient: true,
+  },
   803: { status: 404, message: '(#803) Some of the aliases you requested do not exist', type: 'OAuthException', code: 803 },
-  2500: { status: 400, message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500 },
+  2500: {
+    status: 400,
+    message: 'An active access token must be used to query information about the current user.',
+    type: 'OAuthException',
+    code: 2500,
+  },
 };
 
 /** The error a `status` fault plays, by HTTP status. */
@@ -66,7 +93,11 @@ function errorForStatus(status: number): MetaError {
 /** Calls in a sliding window, as a percentage of the limit (what the usage headers report). */
 class CallUsage {
   private readonly calls: number[] = [];
-  constructor(private readonly limit: number, private readonly windowMs: number, private readonly now: Clock) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: Clock,
+  ) {}
 
   private prune(): void {
     const cutoff = this.now() - this.windowMs;
@@ -96,12 +127,22 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
     return {
       'x-app-usage': JSON.stringify({ call_count: pct, total_cputime: Math.floor(pct / 2), total_time: Math.floor(pct / 2) }),
       'x-business-use-case-usage': JSON.stringify({
-        [store.account.business_id]: [{
-          type: 'ads_management', call_count: pct, total_cputime: Math.floor(pct / 2), total_time: Math.floor(pct / 2),
-          estimated_time_to_regain_access: regain, ads_api_access_tier: 'development_access',
-        }],
+        [store.account.business_id]: [
+          {
+            type: 'ads_management',
+            call_count: pct,
+            total_cputime: Math.floor(pct / 2),
+            total_time: Math.floor(pct / 2),
+            estimated_time_to_regain_access: regain,
+            ads_api_access_tier: 'development_access',
+          },
+        ],
       }),
-      'x-ad-account-usage': JSON.stringify({ acc_id_util_pct: pct, reset_time_duration: regain * 60, ads_api_access_tier: 'development_access' }),
+      'x-ad-account-usage': JSON.stringify({
+        acc_id_util_pct: pct,
+        reset_time_duration: regain * 60,
+        ads_api_access_tier: 'development_access',
+      }),
     };
   }
 
@@ -154,7 +195,11 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
 
   function route(method: string, seg: string[], params: URLSearchParams): Outcome {
     const [node, edge, ...more] = seg;
-    if (!node) return { error: KNOWN_ERRORS[100]!, message: 'Unsupported get request. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api' };
+    if (!node)
+      return {
+        error: KNOWN_ERRORS[100]!,
+        message: 'Unsupported get request. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api',
+      };
     if (more.length > 0) return unknownPath(seg);
 
     if (node === 'me' && !edge && method === 'GET') return { json: pick(store.user, params, ['id', 'name']) };
@@ -218,15 +263,23 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
       return { error: KNOWN_ERRORS[100]!, message: `(#100) Param objective must be one of {${OBJECTIVES.join(', ')}}` };
     }
     const status = params.get('status') ?? 'PAUSED';
-    if (!['ACTIVE', 'PAUSED'].includes(status)) return { error: KNOWN_ERRORS[100]!, message: '(#100) Param status must be one of {ACTIVE, PAUSED}' };
+    if (!['ACTIVE', 'PAUSED'].includes(status))
+      return { error: KNOWN_ERRORS[100]!, message: '(#100) Param status must be one of {ACTIVE, PAUSED}' };
     const budgets: { daily_budget?: string; lifetime_budget?: string } = {};
     for (const key of ['daily_budget', 'lifetime_budget'] as const) {
       const v = params.get(key);
       if (v === null) continue;
-      if (!/^\d+$/.test(v) || Number(v) <= 0) return { error: KNOWN_ERRORS[100]!, message: `(#100) Param ${key} must be a positive integer` };
+      if (!/^\d+$/.test(v) || Number(v) <= 0)
+        return { error: KNOWN_ERRORS[100]!, message: `(#100) Param ${key} must be a positive integer` };
       budgets[key] = v;
     }
-    const c = store.create({ name: params.get('name')!, objective, status: status as Campaign['status'], ...budgets, special_ad_categories: parseList(params.get('special_ad_categories')) ?? [] });
+    const c = store.create({
+      name: params.get('name')!,
+      objective,
+      status: status as Campaign['status'],
+      ...budgets,
+      special_ad_categories: parseList(params.get('special_ad_categories')) ?? [],
+    });
     return { json: { id: c.id } };
   }
 
@@ -345,7 +398,12 @@ function collectParams(req: ParsedRequest): URLSearchParams {
 
 function parseFields(params: URLSearchParams): string[] | null {
   const f = params.get('fields');
-  return f ? f.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  return f
+    ? f
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
 }
 
 /** A list parameter: JSON array (["ACTIVE"]) or comma-separated. */

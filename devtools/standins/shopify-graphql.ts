@@ -24,56 +24,170 @@ import type { LeakyBucket } from './leaky-bucket.ts';
 import { gid, idFromGid, type Customer, type Order, type Product, type ShopifyStore, type Variant, type Webhook } from './shopify-store.ts';
 
 const SDL = /* GraphQL */ `
-  schema { query: QueryRoot mutation: Mutation }
+  schema {
+    query: QueryRoot
+    mutation: Mutation
+  }
   scalar DateTime
   scalar Money
   scalar Decimal
   scalar URL
 
-  interface Node { id: ID! }
-  type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
-  type UserError { field: [String!] message: String! }
-  type MoneyV2 { amount: Decimal! currencyCode: String! }
-  type MoneyBag { shopMoney: MoneyV2! }
-  type ShopPlan { displayName: String! }
+  interface Node {
+    id: ID!
+  }
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
+  type UserError {
+    field: [String!]
+    message: String!
+  }
+  type MoneyV2 {
+    amount: Decimal!
+    currencyCode: String!
+  }
+  type MoneyBag {
+    shopMoney: MoneyV2!
+  }
+  type ShopPlan {
+    displayName: String!
+  }
 
-  type Shop implements Node { id: ID! name: String! email: String! myshopifyDomain: String! currencyCode: String! plan: ShopPlan! }
+  type Shop implements Node {
+    id: ID!
+    name: String!
+    email: String!
+    myshopifyDomain: String!
+    currencyCode: String!
+    plan: ShopPlan!
+  }
 
-  enum ProductStatus { ACTIVE ARCHIVED DRAFT }
+  enum ProductStatus {
+    ACTIVE
+    ARCHIVED
+    DRAFT
+  }
   type Product implements Node {
-    id: ID! title: String! handle: String! status: ProductStatus! vendor: String! productType: String!
-    tags: [String!]! descriptionHtml: String! createdAt: DateTime! updatedAt: DateTime! totalInventory: Int!
+    id: ID!
+    title: String!
+    handle: String!
+    status: ProductStatus!
+    vendor: String!
+    productType: String!
+    tags: [String!]!
+    descriptionHtml: String!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+    totalInventory: Int!
     variants(first: Int, last: Int, after: String): ProductVariantConnection!
   }
   type ProductVariant implements Node {
-    id: ID! title: String! price: Money! compareAtPrice: Money sku: String inventoryQuantity: Int product: Product!
+    id: ID!
+    title: String!
+    price: Money!
+    compareAtPrice: Money
+    sku: String
+    inventoryQuantity: Int
+    product: Product!
     inventoryItem: InventoryItem!
   }
-  type InventoryItem implements Node { id: ID! sku: String }
-  type ProductEdge { cursor: String! node: Product! }
-  type ProductConnection { edges: [ProductEdge!]! nodes: [Product!]! pageInfo: PageInfo! }
-  type ProductVariantEdge { cursor: String! node: ProductVariant! }
-  type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
+  type InventoryItem implements Node {
+    id: ID!
+    sku: String
+  }
+  type ProductEdge {
+    cursor: String!
+    node: Product!
+  }
+  type ProductConnection {
+    edges: [ProductEdge!]!
+    nodes: [Product!]!
+    pageInfo: PageInfo!
+  }
+  type ProductVariantEdge {
+    cursor: String!
+    node: ProductVariant!
+  }
+  type ProductVariantConnection {
+    edges: [ProductVariantEdge!]!
+    nodes: [ProductVariant!]!
+    pageInfo: PageInfo!
+  }
 
   type Customer implements Node {
-    id: ID! firstName: String lastName: String displayName: String! email: String phone: String numberOfOrders: String!
+    id: ID!
+    firstName: String
+    lastName: String
+    displayName: String!
+    email: String
+    phone: String
+    numberOfOrders: String!
     createdAt: DateTime!
   }
-  type CustomerEdge { cursor: String! node: Customer! }
-  type CustomerConnection { edges: [CustomerEdge!]! nodes: [Customer!]! pageInfo: PageInfo! }
+  type CustomerEdge {
+    cursor: String!
+    node: Customer!
+  }
+  type CustomerConnection {
+    edges: [CustomerEdge!]!
+    nodes: [Customer!]!
+    pageInfo: PageInfo!
+  }
 
   type Order implements Node {
-    id: ID! name: String! email: String phone: String createdAt: DateTime! displayFinancialStatus: String
-    totalPriceSet: MoneyBag! customer: Customer
+    id: ID!
+    name: String!
+    email: String
+    phone: String
+    createdAt: DateTime!
+    displayFinancialStatus: String
+    totalPriceSet: MoneyBag!
+    customer: Customer
   }
-  type OrderEdge { cursor: String! node: Order! }
-  type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }
+  type OrderEdge {
+    cursor: String!
+    node: Order!
+  }
+  type OrderConnection {
+    edges: [OrderEdge!]!
+    nodes: [Order!]!
+    pageInfo: PageInfo!
+  }
 
-  enum WebhookSubscriptionTopic { APP_UNINSTALLED CUSTOMERS_CREATE CUSTOMERS_DELETE ORDERS_CREATE ORDERS_PAID PRODUCTS_CREATE PRODUCTS_DELETE PRODUCTS_UPDATE }
-  enum WebhookSubscriptionFormat { JSON XML }
-  type WebhookSubscription implements Node { id: ID! topic: WebhookSubscriptionTopic! format: WebhookSubscriptionFormat! callbackUrl: URL! createdAt: DateTime! }
-  type WebhookSubscriptionEdge { cursor: String! node: WebhookSubscription! }
-  type WebhookSubscriptionConnection { edges: [WebhookSubscriptionEdge!]! nodes: [WebhookSubscription!]! pageInfo: PageInfo! }
+  enum WebhookSubscriptionTopic {
+    APP_UNINSTALLED
+    CUSTOMERS_CREATE
+    CUSTOMERS_DELETE
+    ORDERS_CREATE
+    ORDERS_PAID
+    PRODUCTS_CREATE
+    PRODUCTS_DELETE
+    PRODUCTS_UPDATE
+  }
+  enum WebhookSubscriptionFormat {
+    JSON
+    XML
+  }
+  type WebhookSubscription implements Node {
+    id: ID!
+    topic: WebhookSubscriptionTopic!
+    format: WebhookSubscriptionFormat!
+    callbackUrl: URL!
+    createdAt: DateTime!
+  }
+  type WebhookSubscriptionEdge {
+    cursor: String!
+    node: WebhookSubscription!
+  }
+  type WebhookSubscriptionConnection {
+    edges: [WebhookSubscriptionEdge!]!
+    nodes: [WebhookSubscription!]!
+    pageInfo: PageInfo!
+  }
 
   type QueryRoot {
     shop: Shop!
@@ -86,22 +200,87 @@ const SDL = /* GraphQL */ `
     webhookSubscriptions(first: Int, last: Int, after: String): WebhookSubscriptionConnection!
   }
 
-  input ProductInput { id: ID title: String descriptionHtml: String vendor: String productType: String tags: [String!] status: ProductStatus handle: String }
-  input ProductUpdateInput { id: ID! title: String descriptionHtml: String vendor: String productType: String tags: [String!] status: ProductStatus handle: String }
-  input ProductCreateInput { title: String descriptionHtml: String vendor: String productType: String tags: [String!] status: ProductStatus handle: String }
-  input ProductDeleteInput { id: ID! }
-  input ProductVariantsBulkInput { id: ID price: Money compareAtPrice: Money }
-  input CustomerDeleteInput { id: ID! }
-  input WebhookSubscriptionInput { callbackUrl: URL format: WebhookSubscriptionFormat }
+  input ProductInput {
+    id: ID
+    title: String
+    descriptionHtml: String
+    vendor: String
+    productType: String
+    tags: [String!]
+    status: ProductStatus
+    handle: String
+  }
+  input ProductUpdateInput {
+    id: ID!
+    title: String
+    descriptionHtml: String
+    vendor: String
+    productType: String
+    tags: [String!]
+    status: ProductStatus
+    handle: String
+  }
+  input ProductCreateInput {
+    title: String
+    descriptionHtml: String
+    vendor: String
+    productType: String
+    tags: [String!]
+    status: ProductStatus
+    handle: String
+  }
+  input ProductDeleteInput {
+    id: ID!
+  }
+  input ProductVariantsBulkInput {
+    id: ID
+    price: Money
+    compareAtPrice: Money
+  }
+  input CustomerDeleteInput {
+    id: ID!
+  }
+  input WebhookSubscriptionInput {
+    callbackUrl: URL
+    format: WebhookSubscriptionFormat
+  }
 
-  type ProductCreatePayload { product: Product userErrors: [UserError!]! }
-  type ProductUpdatePayload { product: Product userErrors: [UserError!]! }
-  type ProductDeletePayload { deletedProductId: ID shop: Shop! userErrors: [UserError!]! }
-  type ProductVariantsBulkUpdateUserError { field: [String!] message: String! code: String }
-  type ProductVariantsBulkUpdatePayload { product: Product productVariants: [ProductVariant!] userErrors: [ProductVariantsBulkUpdateUserError!]! }
-  type CustomerDeletePayload { deletedCustomerId: ID shop: Shop! userErrors: [UserError!]! }
-  type WebhookSubscriptionCreatePayload { webhookSubscription: WebhookSubscription userErrors: [UserError!]! }
-  type WebhookSubscriptionDeletePayload { deletedWebhookSubscriptionId: ID userErrors: [UserError!]! }
+  type ProductCreatePayload {
+    product: Product
+    userErrors: [UserError!]!
+  }
+  type ProductUpdatePayload {
+    product: Product
+    userErrors: [UserError!]!
+  }
+  type ProductDeletePayload {
+    deletedProductId: ID
+    shop: Shop!
+    userErrors: [UserError!]!
+  }
+  type ProductVariantsBulkUpdateUserError {
+    field: [String!]
+    message: String!
+    code: String
+  }
+  type ProductVariantsBulkUpdatePayload {
+    product: Product
+    productVariants: [ProductVariant!]
+    userErrors: [ProductVariantsBulkUpdateUserError!]!
+  }
+  type CustomerDeletePayload {
+    deletedCustomerId: ID
+    shop: Shop!
+    userErrors: [UserError!]!
+  }
+  type WebhookSubscriptionCreatePayload {
+    webhookSubscription: WebhookSubscription
+    userErrors: [UserError!]!
+  }
+  type WebhookSubscriptionDeletePayload {
+    deletedWebhookSubscriptionId: ID
+    userErrors: [UserError!]!
+  }
 
   type Mutation {
     productCreate(input: ProductInput, product: ProductCreateInput): ProductCreatePayload
@@ -109,7 +288,10 @@ const SDL = /* GraphQL */ `
     productDelete(input: ProductDeleteInput!): ProductDeletePayload
     productVariantsBulkUpdate(productId: ID!, variants: [ProductVariantsBulkInput!]!): ProductVariantsBulkUpdatePayload
     customerDelete(input: CustomerDeleteInput!): CustomerDeletePayload
-    webhookSubscriptionCreate(topic: WebhookSubscriptionTopic!, webhookSubscription: WebhookSubscriptionInput!): WebhookSubscriptionCreatePayload
+    webhookSubscriptionCreate(
+      topic: WebhookSubscriptionTopic!
+      webhookSubscription: WebhookSubscriptionInput!
+    ): WebhookSubscriptionCreatePayload
     webhookSubscriptionDelete(id: ID!): WebhookSubscriptionDeletePayload
   }
 `;
@@ -133,7 +315,12 @@ export interface GraphqlContext {
 /** The JSON body of a GraphQL answer (HTTP 200). */
 export type GraphqlBody = { data?: unknown; errors?: unknown[]; extensions: { cost: unknown } };
 
-export function handleGraphql(ctx: GraphqlContext, query: string, variables: Record<string, unknown>, operationName: string | null): GraphqlBody {
+export function handleGraphql(
+  ctx: GraphqlContext,
+  query: string,
+  variables: Record<string, unknown>,
+  operationName: string | null,
+): GraphqlBody {
   let document: DocumentNode;
   try {
     document = parse(query);
@@ -152,10 +339,12 @@ export function handleGraphql(ctx: GraphqlContext, query: string, variables: Rec
   const requested = operationCost(op, fragments, variables, undefined);
   if (requested > MAX_QUERY_COST) {
     return {
-      errors: [{
-        message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`,
-        extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: MAX_QUERY_COST, documentation: RATE_LIMITS_DOC },
-      }],
+      errors: [
+        {
+          message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`,
+          extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: MAX_QUERY_COST, documentation: RATE_LIMITS_DOC },
+        },
+      ],
       extensions: { cost: cost(ctx, requested, null) },
     };
   }
@@ -170,7 +359,14 @@ export function handleGraphql(ctx: GraphqlContext, query: string, variables: Rec
     ctx.bucket.pour(requested);
   }
 
-  const result = execute({ schema, document, rootValue: op.operation === 'mutation' ? mutationRoot : queryRoot, contextValue: ctx, variableValues: variables, operationName });
+  const result = execute({
+    schema,
+    document,
+    rootValue: op.operation === 'mutation' ? mutationRoot : queryRoot,
+    contextValue: ctx,
+    variableValues: variables,
+    operationName,
+  });
   if ('then' in result) throw new Error('resolvers are synchronous');
   const actual = op.operation === 'query' && result.data ? operationCost(op, fragments, variables, result.data) : requested;
   ctx.bucket.refund(requested - actual);
@@ -224,7 +420,11 @@ function shopifyValidationError(err: GraphQLError) {
 
 function accessDenied(field: string, scope: string): GraphQLError {
   return new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, {
-    extensions: { code: 'ACCESS_DENIED', documentation: 'https://shopify.dev/api/usage/access-scopes', requiredAccess: `\`${scope}\` access scope.` },
+    extensions: {
+      code: 'ACCESS_DENIED',
+      documentation: 'https://shopify.dev/api/usage/access-scopes',
+      requiredAccess: `\`${scope}\` access scope.`,
+    },
   });
 }
 
@@ -315,7 +515,9 @@ function connectionCost(
       const node = sel.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === 'node');
       const nodeType = getNamedType(itemType.getFields().node!.type);
       if (!node || node.kind !== Kind.FIELD || !node.selectionSet || !(isObjectType(nodeType) || isInterfaceType(nodeType))) continue;
-      if (items) for (const edge of items) total += 1 + selectionCost(node.selectionSet, nodeType, fragments, vars, (edge as { node?: unknown }).node);
+      if (items)
+        for (const edge of items)
+          total += 1 + selectionCost(node.selectionSet, nodeType, fragments, vars, (edge as { node?: unknown }).node);
       else total += requestedItems * (1 + selectionCost(node.selectionSet, nodeType, fragments, vars, undefined));
     } else if (sel.name.value === 'nodes') {
       if (items) for (const item of items) total += 1 + selectionCost(sel.selectionSet, itemType, fragments, vars, item);
@@ -328,14 +530,25 @@ function connectionCost(
 
 // ── Resolvers ────────────────────────────────────────────────────────────────────────────
 
-interface PageArgs { first?: number | null; last?: number | null; after?: string | null }
+interface PageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+}
 
 function connection<T extends { id: number }>(all: T[], args: PageArgs, toNode: (item: T) => unknown, type: string) {
   const { first, last, after } = args;
-  if (first == null && last == null) throw new GraphQLError('you must provide one of first or last', { extensions: { code: 'BAD_REQUEST' } });
-  for (const [name, n] of [['first', first], ['last', last]] as const) {
+  if (first == null && last == null)
+    throw new GraphQLError('you must provide one of first or last', { extensions: { code: 'BAD_REQUEST' } });
+  for (const [name, n] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
     if (n != null && n > MAX_PAGE) {
-      throw new GraphQLError(`${name} cannot exceed ${MAX_PAGE}. To query larger amounts of data with fewer limits, bulk operations should be used instead.`, { extensions: { code: 'BAD_REQUEST' } });
+      throw new GraphQLError(
+        `${name} cannot exceed ${MAX_PAGE}. To query larger amounts of data with fewer limits, bulk operations should be used instead.`,
+        { extensions: { code: 'BAD_REQUEST' } },
+      );
     }
   }
   let items = all;
@@ -359,7 +572,15 @@ function connection<T extends { id: number }>(all: T[], args: PageArgs, toNode: 
 }
 
 function shopNode(store: ShopifyStore) {
-  return { __typename: 'Shop', id: gid('Shop', 548380009), name: 'Warden Demo Store', email: 'owner@warden-demo.example', myshopifyDomain: store.shop, currencyCode: 'USD', plan: { displayName: 'Basic' } };
+  return {
+    __typename: 'Shop',
+    id: gid('Shop', 548380009),
+    name: 'Warden Demo Store',
+    email: 'owner@warden-demo.example',
+    myshopifyDomain: store.shop,
+    currencyCode: 'USD',
+    plan: { displayName: 'Basic' },
+  };
 }
 
 function productNode(store: ShopifyStore, p: Product): Record<string, unknown> {
@@ -399,14 +620,26 @@ function variantNode(store: ShopifyStore, v: Variant): Record<string, unknown> {
 
 function customerNode(c: Customer) {
   return {
-    __typename: 'Customer', id: c.admin_graphql_api_id, firstName: c.first_name, lastName: c.last_name,
-    displayName: `${c.first_name} ${c.last_name}`, email: c.email, phone: c.phone, numberOfOrders: String(c.orders_count), createdAt: c.created_at,
+    __typename: 'Customer',
+    id: c.admin_graphql_api_id,
+    firstName: c.first_name,
+    lastName: c.last_name,
+    displayName: `${c.first_name} ${c.last_name}`,
+    email: c.email,
+    phone: c.phone,
+    numberOfOrders: String(c.orders_count),
+    createdAt: c.created_at,
   };
 }
 
 function orderNode(store: ShopifyStore, o: Order) {
   return {
-    __typename: 'Order', id: o.admin_graphql_api_id, name: o.name, email: o.email, phone: o.phone, createdAt: o.created_at,
+    __typename: 'Order',
+    id: o.admin_graphql_api_id,
+    name: o.name,
+    email: o.email,
+    phone: o.phone,
+    createdAt: o.created_at,
     displayFinancialStatus: o.financial_status.toUpperCase(),
     totalPriceSet: { shopMoney: { amount: o.total_price, currencyCode: o.currency } },
     customer: () => {
@@ -418,8 +651,12 @@ function orderNode(store: ShopifyStore, o: Order) {
 
 function webhookNode(w: Webhook) {
   return {
-    __typename: 'WebhookSubscription', id: w.admin_graphql_api_id, topic: w.topic.toUpperCase().replace('/', '_'),
-    format: w.format.toUpperCase(), callbackUrl: w.address, createdAt: w.created_at,
+    __typename: 'WebhookSubscription',
+    id: w.admin_graphql_api_id,
+    topic: w.topic.toUpperCase().replace('/', '_'),
+    format: w.format.toUpperCase(),
+    callbackUrl: w.address,
+    createdAt: w.created_at,
   };
 }
 
@@ -433,9 +670,20 @@ const queryRoot = {
     const n = Number(m[2]);
     const s = ctx.store;
     if (m[1] === 'Product' && s.products.has(n)) return productNode(s, s.products.get(n)!);
-    if (m[1] === 'ProductVariant') { const v = s.findVariant(n); return v ? variantNode(s, v) : null; }
-    if (m[1] === 'Customer') { requireScope(ctx, 'node', 'read_customers'); const c = s.customers.get(n); return c ? customerNode(c) : null; }
-    if (m[1] === 'Order') { requireScope(ctx, 'node', 'read_orders'); const o = s.orders.get(n); return o ? orderNode(s, o) : null; }
+    if (m[1] === 'ProductVariant') {
+      const v = s.findVariant(n);
+      return v ? variantNode(s, v) : null;
+    }
+    if (m[1] === 'Customer') {
+      requireScope(ctx, 'node', 'read_customers');
+      const c = s.customers.get(n);
+      return c ? customerNode(c) : null;
+    }
+    if (m[1] === 'Order') {
+      requireScope(ctx, 'node', 'read_orders');
+      const o = s.orders.get(n);
+      return o ? orderNode(s, o) : null;
+    }
     return null;
   },
   product: ({ id }: { id: string }, ctx: GraphqlContext) => {
@@ -453,7 +701,13 @@ const queryRoot = {
   products: (args: PageArgs & { query?: string | null }, ctx: GraphqlContext) => {
     requireScope(ctx, 'products', 'read_products');
     let list = byId(ctx.store.products);
-    const title = args.query && /title:(\S+)/.exec(args.query)?.[1]?.replace(/^['"]|['"]$/g, '').replace(/\*$/, '').toLowerCase();
+    const title =
+      args.query &&
+      /title:(\S+)/
+        .exec(args.query)?.[1]
+        ?.replace(/^['"]|['"]$/g, '')
+        .replace(/\*$/, '')
+        .toLowerCase();
     if (title) list = list.filter((p) => p.title.toLowerCase().startsWith(title));
     return connection(list, args, (p) => productNode(ctx.store, p), 'Product');
   },
@@ -465,10 +719,20 @@ const queryRoot = {
     requireScope(ctx, 'orders', 'read_orders');
     return connection(byId(ctx.store.orders), args, (o) => orderNode(ctx.store, o), 'Order');
   },
-  webhookSubscriptions: (args: PageArgs, ctx: GraphqlContext) => connection(byId(ctx.store.webhooks), args, webhookNode, 'WebhookSubscription'),
+  webhookSubscriptions: (args: PageArgs, ctx: GraphqlContext) =>
+    connection(byId(ctx.store.webhooks), args, webhookNode, 'WebhookSubscription'),
 };
 
-interface ProductFields { id?: string | null; title?: string | null; descriptionHtml?: string | null; vendor?: string | null; productType?: string | null; tags?: string[] | null; status?: string | null; handle?: string | null }
+interface ProductFields {
+  id?: string | null;
+  title?: string | null;
+  descriptionHtml?: string | null;
+  vendor?: string | null;
+  productType?: string | null;
+  tags?: string[] | null;
+  status?: string | null;
+  handle?: string | null;
+}
 
 function applyProductFields(p: Product, f: ProductFields): void {
   if (f.title != null) p.title = f.title;
@@ -507,28 +771,57 @@ const mutationRoot = {
   productDelete: ({ input }: { input: { id: string } }, ctx: GraphqlContext) => {
     requireScope(ctx, 'productDelete', 'write_products');
     const n = idFromGid(input.id, 'Product');
-    if (n === null || !ctx.store.products.delete(n)) return { deletedProductId: null, shop: shopNode(ctx.store), userErrors: [productMissing] };
+    if (n === null || !ctx.store.products.delete(n))
+      return { deletedProductId: null, shop: shopNode(ctx.store), userErrors: [productMissing] };
     return { deletedProductId: input.id, shop: shopNode(ctx.store), userErrors: [] };
   },
-  productVariantsBulkUpdate: (args: { productId: string; variants: { id?: string | null; price?: unknown; compareAtPrice?: unknown }[] }, ctx: GraphqlContext) => {
+  productVariantsBulkUpdate: (
+    args: { productId: string; variants: { id?: string | null; price?: unknown; compareAtPrice?: unknown }[] },
+    ctx: GraphqlContext,
+  ) => {
     requireScope(ctx, 'productVariantsBulkUpdate', 'write_products');
     const n = idFromGid(args.productId, 'Product');
     const p = n === null ? undefined : ctx.store.products.get(n);
-    if (!p) return { product: null, productVariants: null, userErrors: [{ field: ['productId'], message: 'Product does not exist', code: 'PRODUCT_DOES_NOT_EXIST' }] };
+    if (!p)
+      return {
+        product: null,
+        productVariants: null,
+        userErrors: [{ field: ['productId'], message: 'Product does not exist', code: 'PRODUCT_DOES_NOT_EXIST' }],
+      };
     // Validate everything first: Shopify applies all changes or none.
     const changes: { v: Variant; price?: string; compareAtPrice?: string | null }[] = [];
     for (const [i, input] of args.variants.entries()) {
       const vid = idFromGid(input.id, 'ProductVariant');
       const v = p.variants.find((x) => x.id === vid);
-      if (!v) return { product: null, productVariants: null, userErrors: [{ field: ['variants', String(i), 'id'], message: 'Product variant does not exist', code: 'PRODUCT_VARIANT_DOES_NOT_EXIST' }] };
+      if (!v)
+        return {
+          product: null,
+          productVariants: null,
+          userErrors: [
+            { field: ['variants', String(i), 'id'], message: 'Product variant does not exist', code: 'PRODUCT_VARIANT_DOES_NOT_EXIST' },
+          ],
+        };
       const change: (typeof changes)[number] = { v };
       for (const key of ['price', 'compareAtPrice'] as const) {
         const value = input[key];
         if (value === undefined) continue;
-        if (value === null && key === 'compareAtPrice') { change.compareAtPrice = null; continue; }
+        if (value === null && key === 'compareAtPrice') {
+          change.compareAtPrice = null;
+          continue;
+        }
         const amount = Number(value);
         if ((typeof value !== 'string' && typeof value !== 'number') || !Number.isFinite(amount) || amount < 0) {
-          return { product: null, productVariants: null, userErrors: [{ field: ['variants', String(i), key], message: `${key === 'price' ? 'Price' : 'Compare at price'} is invalid`, code: 'INVALID' }] };
+          return {
+            product: null,
+            productVariants: null,
+            userErrors: [
+              {
+                field: ['variants', String(i), key],
+                message: `${key === 'price' ? 'Price' : 'Compare at price'} is invalid`,
+                code: 'INVALID',
+              },
+            ],
+          };
         }
         change[key] = amount.toFixed(2);
       }
@@ -550,15 +843,33 @@ const mutationRoot = {
     }
     return { deletedCustomerId: input.id, shop: shopNode(ctx.store), userErrors: [] };
   },
-  webhookSubscriptionCreate: (args: { topic: string; webhookSubscription: { callbackUrl?: string | null; format?: string | null } }, ctx: GraphqlContext) => {
+  webhookSubscriptionCreate: (
+    args: { topic: string; webhookSubscription: { callbackUrl?: string | null; format?: string | null } },
+    ctx: GraphqlContext,
+  ) => {
     const url = args.webhookSubscription.callbackUrl;
-    if (!url) return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: "Address can't be blank" }] };
-    if (!/^https:\/\//.test(url)) return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address protocol http:// is not supported' }] };
+    if (!url)
+      return {
+        webhookSubscription: null,
+        userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: "Address can't be blank" }],
+      };
+    if (!/^https:\/\//.test(url))
+      return {
+        webhookSubscription: null,
+        userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address protocol http:// is not supported' }],
+      };
     const id = ctx.store.newId();
     const ts = ctx.store.timestamp();
     const hook: Webhook = {
-      id, address: url, topic: args.topic.toLowerCase().replace('_', '/'), format: args.webhookSubscription.format === 'XML' ? 'xml' : 'json',
-      fields: [], created_at: ts, updated_at: ts, api_version: '2025-10', admin_graphql_api_id: gid('WebhookSubscription', id),
+      id,
+      address: url,
+      topic: args.topic.toLowerCase().replace('_', '/'),
+      format: args.webhookSubscription.format === 'XML' ? 'xml' : 'json',
+      fields: [],
+      created_at: ts,
+      updated_at: ts,
+      api_version: '2025-10',
+      admin_graphql_api_id: gid('WebhookSubscription', id),
     };
     ctx.store.webhooks.set(id, hook);
     return { webhookSubscription: webhookNode(hook), userErrors: [] };

@@ -134,7 +134,10 @@ function product(id: number, title: string, type: string, tags: string, variants
     body_html: `<p>${title} — part of the Warden demo catalogue.</p>`,
     vendor: 'Warden Demo Co',
     product_type: type,
-    handle: title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+    handle: title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, ''),
     status: 'active',
     tags,
     created_at: SEEDED_AT,
@@ -147,8 +150,17 @@ function product(id: number, title: string, type: string, tags: string, variants
 
 function customer(id: number, first: string, last: string, email: string, phone: string, orders: number, spent: string): Customer {
   return {
-    id, email, first_name: first, last_name: last, phone, state: 'enabled', orders_count: orders, total_spent: spent,
-    created_at: SEEDED_AT, updated_at: SEEDED_AT, admin_graphql_api_id: gid('Customer', id),
+    id,
+    email,
+    first_name: first,
+    last_name: last,
+    phone,
+    state: 'enabled',
+    orders_count: orders,
+    total_spent: spent,
+    created_at: SEEDED_AT,
+    updated_at: SEEDED_AT,
+    admin_graphql_api_id: gid('Customer', id),
   };
 }
 
@@ -159,7 +171,10 @@ export class ShopifyStore {
   readonly webhooks = new Map<number, Webhook>();
   private nextId = 1_000_000_001;
 
-  constructor(readonly shop: string, private readonly now: () => number) {
+  constructor(
+    readonly shop: string,
+    private readonly now: () => number,
+  ) {
     const seed = [
       product(632910392, 'Alpine Trail Jacket', 'Outerwear', 'hiking, waterproof', [
         variant(808950810, 632910392, 1, 'S', '189.00', 'ATJ-S', 12),
@@ -190,21 +205,50 @@ export class ShopifyStore {
     for (const c of people) this.customers.set(c.id, c);
 
     const order = (id: number, n: number, c: Customer, items: Order['line_items'], total: string): Order => ({
-      id, name: `#${n}`, email: c.email, phone: c.phone, total_price: total, currency: 'USD',
-      financial_status: 'paid', fulfillment_status: null, created_at: SEEDED_AT,
+      id,
+      name: `#${n}`,
+      email: c.email,
+      phone: c.phone,
+      total_price: total,
+      currency: 'USD',
+      financial_status: 'paid',
+      fulfillment_status: null,
+      created_at: SEEDED_AT,
       customer: { id: c.id, email: c.email, first_name: c.first_name, last_name: c.last_name },
-      line_items: items, admin_graphql_api_id: gid('Order', id),
+      line_items: items,
+      admin_graphql_api_id: gid('Order', id),
     });
-    this.orders.set(450789469, order(450789469, 1001, people[0]!, [
-      { id: 466157049, variant_id: 808950810, title: 'Alpine Trail Jacket', quantity: 2, price: '189.00' },
-    ], '378.00'));
-    this.orders.set(450789470, order(450789470, 1002, people[1]!, [
-      { id: 466157050, variant_id: 447654529, title: 'Canyon Daypack 22L', quantity: 1, price: '79.50' },
-    ], '79.50'));
+    this.orders.set(
+      450789469,
+      order(
+        450789469,
+        1001,
+        people[0]!,
+        [{ id: 466157049, variant_id: 808950810, title: 'Alpine Trail Jacket', quantity: 2, price: '189.00' }],
+        '378.00',
+      ),
+    );
+    this.orders.set(
+      450789470,
+      order(
+        450789470,
+        1002,
+        people[1]!,
+        [{ id: 466157050, variant_id: 447654529, title: 'Canyon Daypack 22L', quantity: 1, price: '79.50' }],
+        '79.50',
+      ),
+    );
 
     const hook: Webhook = {
-      id: 4759306, address: 'https://hooks.warden-demo.example/orders', topic: 'orders/create', format: 'json', fields: [],
-      created_at: SEEDED_AT, updated_at: SEEDED_AT, api_version: '2025-10', admin_graphql_api_id: gid('WebhookSubscription', 4759306),
+      id: 4759306,
+      address: 'https://hooks.warden-demo.example/orders',
+      topic: 'orders/create',
+      format: 'json',
+      fields: [],
+      created_at: SEEDED_AT,
+      updated_at: SEEDED_AT,
+      api_version: '2025-10',
+      admin_graphql_api_id: gid('WebhookSubscription', 4759306),
     };
     this.webhooks.set(hook.id, hook);
   }
@@ -238,7 +282,15 @@ export class ShopifyStore {
     return undefined;
   }
 
-  createProduct(input: { title: string; body_html?: string; vendor?: string; product_type?: string; tags?: string; status?: Product['status']; price?: string }): Product {
+  createProduct(input: {
+    title: string;
+    body_html?: string;
+    vendor?: string;
+    product_type?: string;
+    tags?: string;
+    status?: Product['status'];
+    price?: string;
+  }): Product {
     const id = this.newId();
     const ts = this.timestamp();
     const v = variant(this.newId(), id, 1, 'Default Title', input.price ?? '0.00', '', 0);

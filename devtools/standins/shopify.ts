@@ -44,19 +44,32 @@ export const SHOPIFY_ERRORS = {
 /** Error bodies Shopify sends for statuses a `status` fault can ask for. */
 function faultBody(status: number): unknown {
   switch (status) {
-    case 401: return { errors: SHOPIFY_ERRORS.invalidToken };
-    case 402: return { errors: 'Unavailable Shop' };
-    case 403: return { errors: SHOPIFY_ERRORS.missingScope('write_products') };
-    case 404: return { errors: 'Not Found' };
-    case 406: return { errors: 'Not Acceptable' };
-    case 422: return { errors: { base: ['Unprocessable Entity'] } };
-    case 423: return { errors: 'This shop is unavailable' };
-    case 429: return { errors: SHOPIFY_ERRORS.rateLimited };
-    case 500: return { errors: 'Internal Server Error' };
-    case 502: return { errors: 'Bad Gateway' };
-    case 503: return { errors: 'Service Unavailable' };
-    case 504: return { errors: 'Gateway Timeout' };
-    default: return { errors: status >= 500 ? 'Internal Server Error' : 'Bad Request' };
+    case 401:
+      return { errors: SHOPIFY_ERRORS.invalidToken };
+    case 402:
+      return { errors: 'Unavailable Shop' };
+    case 403:
+      return { errors: SHOPIFY_ERRORS.missingScope('write_products') };
+    case 404:
+      return { errors: 'Not Found' };
+    case 406:
+      return { errors: 'Not Acceptable' };
+    case 422:
+      return { errors: { base: ['Unprocessable Entity'] } };
+    case 423:
+      return { errors: 'This shop is unavailable' };
+    case 429:
+      return { errors: SHOPIFY_ERRORS.rateLimited };
+    case 500:
+      return { errors: 'Internal Server Error' };
+    case 502:
+      return { errors: 'Bad Gateway' };
+    case 503:
+      return { errors: 'Service Unavailable' };
+    case 504:
+      return { errors: 'Gateway Timeout' };
+    default:
+      return { errors: status >= 500 ? 'Internal Server Error' : 'Bad Request' };
   }
 }
 
@@ -68,8 +81,7 @@ export async function startShopifyStandin(opts: ShopifyStandinOptions): Promise<
   const restBucket = new LeakyBucket(opts.bucketSize ?? 40, opts.leakPerSecond ?? 2, now);
   const graphqlBucket = new LeakyBucket(opts.graphqlBucketSize ?? 2000, opts.graphqlRestoreRate ?? 100, now);
   const granted = opts.scopes ? new Set(opts.scopes) : null;
-  const hasScope = (scope: string) =>
-    granted === null || granted.has(scope) || granted.has(scope.replace(/^read_/, 'write_'));
+  const hasScope = (scope: string) => granted === null || granted.has(scope) || granted.has(scope.replace(/^read_/, 'write_'));
 
   const callLimitHeader = () => `${Math.ceil(restBucket.level())}/${restBucket.capacity}`;
 
@@ -81,7 +93,11 @@ export async function startShopifyStandin(opts: ShopifyStandinOptions): Promise<
     if (api) headers['X-Shopify-API-Version'] = api[1]!;
 
     if (fault?.kind === 'rate_limit' || (fault?.kind === 'status' && fault.status === 429)) {
-      return reply({ status: 429, headers: { 'Retry-After': '2.0', 'X-Shopify-Shop-Api-Call-Limit': `${restBucket.capacity}/${restBucket.capacity}` }, json: faultBody(429) });
+      return reply({
+        status: 429,
+        headers: { 'Retry-After': '2.0', 'X-Shopify-Shop-Api-Call-Limit': `${restBucket.capacity}/${restBucket.capacity}` },
+        json: faultBody(429),
+      });
     }
     if (fault?.kind === 'status') return reply({ status: fault.status, json: faultBody(fault.status) });
 
@@ -95,14 +111,23 @@ export async function startShopifyStandin(opts: ShopifyStandinOptions): Promise<
       if (req.method !== 'POST') return reply(NOT_FOUND);
       const parsed = parseGraphqlBody(req);
       if (!parsed) return reply({ status: 400, json: { errors: { query: 'Required parameter missing or invalid' } } });
-      const body = handleGraphql({ store, bucket: graphqlBucket, enforceRateLimit: enforce, hasScope }, parsed.query, parsed.variables, parsed.operationName);
+      const body = handleGraphql(
+        { store, bucket: graphqlBucket, enforceRateLimit: enforce, hasScope },
+        parsed.query,
+        parsed.variables,
+        parsed.operationName,
+      );
       return reply({ status: 200, json: body });
     }
 
     // REST: every authenticated call pours one into the bucket.
     if (enforce) {
       if (!restBucket.tryPour(1)) {
-        return reply({ status: 429, headers: { 'Retry-After': '2.0', 'X-Shopify-Shop-Api-Call-Limit': callLimitHeader() }, json: { errors: SHOPIFY_ERRORS.rateLimited } });
+        return reply({
+          status: 429,
+          headers: { 'Retry-After': '2.0', 'X-Shopify-Shop-Api-Call-Limit': callLimitHeader() },
+          json: { errors: SHOPIFY_ERRORS.rateLimited },
+        });
       }
     } else {
       restBucket.pour(1);

@@ -18,7 +18,11 @@ read gives {"op", "error"} and the exit code is 1. User rules from DIR/rules.jso
 `;
 
 const operationSchema = z.object({
-  method: z.string().min(1).max(16).transform((m) => m.toUpperCase()),
+  method: z
+    .string()
+    .min(1)
+    .max(16)
+    .transform((m) => m.toUpperCase()),
   url: z.string().min(1).max(16_384),
   status: z.number().int().min(100).max(599).nullable().optional(),
   body: z.unknown().optional(),
@@ -62,7 +66,12 @@ function assessLine(rules: RuleEngine, detector: SequenceDetector, n: number, li
   const risk = rules.assess(input, cls);
   const ts = op.ts ?? lastTs;
   const alerts = detector.observe({
-    event_id: String(n), ts, platform: cls.platform, action: risk.action, status: op.status ?? null, categories: risk.categories,
+    event_id: String(n),
+    ts,
+    platform: cls.platform,
+    action: risk.action,
+    status: op.status ?? null,
+    categories: risk.categories,
   });
   return {
     ts,

@@ -22,8 +22,25 @@ Lists the audit log, newest first.
 `;
 
 const COLUMNS: (keyof AuditEvent)[] = [
-  'id', 'ts', 'session_id', 'instance_id', 'client', 'tool', 'platform', 'target', 'method', 'endpoint', 'operation',
-  'status', 'latency_ms', 'risk_level', 'rules', 'outcome', 'error', 'pii', 'usage',
+  'id',
+  'ts',
+  'session_id',
+  'instance_id',
+  'client',
+  'tool',
+  'platform',
+  'target',
+  'method',
+  'endpoint',
+  'operation',
+  'status',
+  'latency_ms',
+  'risk_level',
+  'rules',
+  'outcome',
+  'error',
+  'pii',
+  'usage',
 ];
 
 /** CSV cell: quoted when needed; formula-looking text is prefixed so spreadsheets do not run it. */
@@ -52,9 +69,19 @@ export async function runAudit(args: string[]): Promise<number> {
       strict: true,
       allowPositionals: false,
       options: {
-        json: { type: 'boolean' }, csv: { type: 'boolean' }, alerts: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        limit: { type: 'string' }, platform: { type: 'string' }, 'min-risk': { type: 'string' }, outcome: { type: 'string' },
-        session: { type: 'string' }, tool: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, 'data-dir': { type: 'string' },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        alerts: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        limit: { type: 'string' },
+        platform: { type: 'string' },
+        'min-risk': { type: 'string' },
+        outcome: { type: 'string' },
+        session: { type: 'string' },
+        tool: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        'data-dir': { type: 'string' },
       },
     });
   } catch (err) {
@@ -76,7 +103,8 @@ export async function runAudit(args: string[]): Promise<number> {
     filter.minRisk = Number(o['min-risk']);
   }
   if (o.outcome !== undefined) {
-    if (!['forwarded', 'blocked', 'denied', 'error', 'throttled'].includes(o.outcome)) throw new UsageError('--outcome takes forwarded, blocked, denied, error or throttled');
+    if (!['forwarded', 'blocked', 'denied', 'error', 'throttled'].includes(o.outcome))
+      throw new UsageError('--outcome takes forwarded, blocked, denied, error or throttled');
     filter.outcome = o.outcome;
   }
   if (o.session !== undefined) filter.sessionId = o.session;

@@ -34,7 +34,11 @@ export class Pacer {
       } else if (typeof usage.graphql_available === 'number' && usage.graphql_available < 100) {
         waitMs = 1000; // restore rate is 100 points/s on standard plans
       } else {
-        const pct = Math.max(Number(usage.app_usage_pct ?? 0), Number(usage.business_usage_pct ?? 0), Number(usage.ad_account_usage_pct ?? 0));
+        const pct = Math.max(
+          Number(usage.app_usage_pct ?? 0),
+          Number(usage.business_usage_pct ?? 0),
+          Number(usage.ad_account_usage_pct ?? 0),
+        );
         if (pct >= 95) waitMs = 2000;
       }
     } else if (status === 429) {

@@ -7,7 +7,10 @@ export type UpstreamErrorKind = 'timeout' | 'dns' | 'connect' | 'reset' | 'tls' 
 
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
-  constructor(readonly kind: UpstreamErrorKind, message: string) {
+  constructor(
+    readonly kind: UpstreamErrorKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -51,8 +54,11 @@ function classifyError(err: unknown, url: URL, limits: SendLimits): UpstreamErro
     err instanceof undiciErrors.HeadersTimeoutError ||
     err instanceof undiciErrors.BodyTimeoutError ||
     err instanceof undiciErrors.ConnectTimeoutError ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' ||
-    e?.name === 'TimeoutError' || e?.name === 'AbortError'
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    e?.name === 'TimeoutError' ||
+    e?.name === 'AbortError'
   ) {
     return new UpstreamError('timeout', `upstream ${where} did not answer within ${limits.timeoutMs} ms`);
   }

@@ -36,7 +36,12 @@ const GRAPHQL_AVAILABLE = /"currentlyAvailable"\s*:\s*(\d{1,9})/;
 const GRAPHQL_MAXIMUM = /"maximumAvailable"\s*:\s*(\d{1,9})/;
 
 /** `graphql` says whether the body is a Shopify GraphQL answer (the only one with a cost extension). */
-export function usageSnapshot(platform: Platform, headers: Record<string, string | string[]>, body: Buffer, graphql: boolean): UsageSnapshot | null {
+export function usageSnapshot(
+  platform: Platform,
+  headers: Record<string, string | string[]>,
+  body: Buffer,
+  graphql: boolean,
+): UsageSnapshot | null {
   const out: UsageSnapshot = {};
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter) out.retry_after_s = Number(retryAfter) || retryAfter;

@@ -5,13 +5,30 @@ import type { CallResult } from '../pipeline.ts';
 
 /** Headers worth showing an agent: pagination, rate limits, ids for support. Never cookies or auth. */
 const USEFUL_HEADERS = [
-  'content-type', 'location', 'link', 'etag', 'retry-after', 'x-request-id',
-  'x-shopify-shop-api-call-limit', 'x-shopify-api-version', 'x-shopify-api-deprecated-reason',
-  'x-app-usage', 'x-business-use-case-usage', 'x-ad-account-usage', 'x-fb-trace-id', 'x-fb-request-id',
-  'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset',
+  'content-type',
+  'location',
+  'link',
+  'etag',
+  'retry-after',
+  'x-request-id',
+  'x-shopify-shop-api-call-limit',
+  'x-shopify-api-version',
+  'x-shopify-api-deprecated-reason',
+  'x-app-usage',
+  'x-business-use-case-usage',
+  'x-ad-account-usage',
+  'x-fb-trace-id',
+  'x-fb-request-id',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
 ];
 
-const TEXTUAL = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql|problem\+json|ld\+json|[\w.+-]*\+json|[\w.+-]*\+xml))/i;
+const TEXTUAL =
+  /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql|problem\+json|ld\+json|[\w.+-]*\+json|[\w.+-]*\+xml))/i;
 
 export function toToolResult(result: CallResult): CallToolResult {
   const verdict = {

@@ -21,7 +21,12 @@ export function statusReport(ctx: GuardContext, session: GuardSession) {
       risk_levels: session.riskLevels,
     },
     recent_alerts: session.recentAlerts.map((a) => ({
-      id: a.id, ts: new Date(a.ts).toISOString(), rule: a.rule, severity: a.severity, message: a.message, event_ids: a.event_ids,
+      id: a.id,
+      ts: new Date(a.ts).toISOString(),
+      rule: a.rule,
+      severity: a.severity,
+      message: a.message,
+      event_ids: a.event_ids,
     })),
   };
 }

@@ -9,7 +9,12 @@ import type { GuardContext } from '../pipeline.ts';
 import { AuditWriteError, runCall } from '../pipeline.ts';
 import type { GuardSession } from '../session.ts';
 import {
-  NotConfiguredError, ToolInputError, resolveHttpRequest, resolveMetaGraph, resolveShopifyGraphql, resolveShopifyRest,
+  NotConfiguredError,
+  ToolInputError,
+  resolveHttpRequest,
+  resolveMetaGraph,
+  resolveShopifyGraphql,
+  resolveShopifyRest,
   type ResolvedCall,
 } from '../targets.ts';
 import { errorResult, toToolResult } from './results.ts';
@@ -18,7 +23,11 @@ import { statusReport } from './status.ts';
 const MAX_BODY_CHARS = 5 * 1024 * 1024;
 const MAX_QUERY_CHARS = 100 * 1024;
 
-const shopName = z.string().min(1).max(255).describe('Shop domain; defaults to the configured store (the only one Warden holds credentials for)');
+const shopName = z
+  .string()
+  .min(1)
+  .max(255)
+  .describe('Shop domain; defaults to the configured store (the only one Warden holds credentials for)');
 const jsonObject = z.record(z.string(), z.unknown());
 const queryParams = z.record(z.string().max(256), z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), jsonObject]));
 
@@ -116,7 +125,10 @@ export function registerTools(server: McpServer, ctx: GuardContext, session: Gua
         method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
         url: z.string().min(1).max(8192).describe('Absolute http(s) URL'),
         headers: z.record(z.string().min(1).max(256), z.string().max(16_384)).optional(),
-        body: z.union([z.string(), jsonObject, z.array(z.unknown())]).optional().describe('String or JSON body'),
+        body: z
+          .union([z.string(), jsonObject, z.array(z.unknown())])
+          .optional()
+          .describe('String or JSON body'),
       },
       annotations: { ...openWorld, readOnlyHint: false, destructiveHint: true },
     },
@@ -127,7 +139,7 @@ export function registerTools(server: McpServer, ctx: GuardContext, session: Gua
     'warden_status',
     {
       title: 'Warden status',
-      description: 'Read-only: policy mode, pause state, this session\'s call counts by outcome and risk, and its recent alerts.',
+      description: "Read-only: policy mode, pause state, this session's call counts by outcome and risk, and its recent alerts.",
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     async () => ({ content: [{ type: 'text', text: JSON.stringify(statusReport(ctx, session), null, 2) }] }),

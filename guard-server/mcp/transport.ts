@@ -81,8 +81,11 @@ export class GuardStdioTransport implements Transport {
     if (!parsed.success) {
       const id = json && typeof json === 'object' && 'id' in json ? (json as { id: unknown }).id : null;
       const issue = parsed.error.issues[0];
-      this.sendError(typeof id === 'string' || typeof id === 'number' ? id : null, -32600,
-        `Invalid Request: not a JSON-RPC 2.0 message${issue ? ` (${issue.path.join('.') || 'message'}: ${issue.message})` : ''}`);
+      this.sendError(
+        typeof id === 'string' || typeof id === 'number' ? id : null,
+        -32600,
+        `Invalid Request: not a JSON-RPC 2.0 message${issue ? ` (${issue.path.join('.') || 'message'}: ${issue.message})` : ''}`,
+      );
       return;
     }
     this.onmessage?.(parsed.data);

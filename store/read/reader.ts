@@ -216,8 +216,7 @@ class SnapshotReader implements AuditReader {
       const again = listSegments(dbDir).at(-1);
       const unchanged =
         again === newestSeq &&
-        (newestSeq === undefined || this.newest === null ||
-          sameStamp(this.newest.stamp, stampOf(join(dbDir, segmentName(newestSeq)))));
+        (newestSeq === undefined || this.newest === null || sameStamp(this.newest.stamp, stampOf(join(dbDir, segmentName(newestSeq)))));
       if (unchanged || attempt >= 3) {
         this.segments = this.describeSegments(seqs);
         return;
@@ -248,7 +247,9 @@ class SnapshotReader implements AuditReader {
     }
     let names: string[] = [];
     try {
-      names = readdirSync(join(this.dataDir, JOURNAL_DIR)).filter((n) => parseJournalName(n) !== null).sort();
+      names = readdirSync(join(this.dataDir, JOURNAL_DIR))
+        .filter((n) => parseJournalName(n) !== null)
+        .sort();
     } catch {
       // no journals yet
     }
@@ -300,18 +301,21 @@ class SnapshotReader implements AuditReader {
     let best: AuditEvent[] = [];
     const { sql, params } = whereClause(filter, cursor);
     const candidates = this.segments
-      .filter((s) => (filter.since === undefined || s.max_ts >= filter.since) &&
-        (filter.until === undefined || s.min_ts <= filter.until) &&
-        (cursor === null || s.min_ts <= cursor.ts))
+      .filter(
+        (s) =>
+          (filter.since === undefined || s.max_ts >= filter.since) &&
+          (filter.until === undefined || s.min_ts <= filter.until) &&
+          (cursor === null || s.min_ts <= cursor.ts),
+      )
       .sort((a, b) => b.max_ts - a.max_ts);
     for (const seg of candidates) {
       // Segments come by newest timestamp: once `limit` newer events are found, stop.
       if (best.length >= limit && seg.max_ts < (best[limit - 1] as AuditEvent).ts) break;
       const db = this.db(seg.seq);
       if (db === null) continue;
-      const rows = db.exec(`SELECT ${EVENT_COLUMNS} FROM events ${sql} ORDER BY ts DESC, id DESC LIMIT ?`, [
-        ...params, limit + this.overlay.size,
-      ])[0]?.values ?? [];
+      const rows =
+        db.exec(`SELECT ${EVENT_COLUMNS} FROM events ${sql} ORDER BY ts DESC, id DESC LIMIT ?`, [...params, limit + this.overlay.size])[0]
+          ?.values ?? [];
       for (const row of rows) {
         const e = rowToEvent(row);
         if (e !== null && !this.overlay.has(e.id)) found.set(e.id, e);

@@ -84,7 +84,15 @@ export class AuditStore {
       dataDir: options.dataDir,
       instanceId: options.instanceId,
     };
-    for (const k of ['retentionDays', 'maxEvents', 'segmentSize', 'foldIntervalMs', 'flushTimeoutMs', 'journalRotateBytes', 'recycleAfterLines'] as const) {
+    for (const k of [
+      'retentionDays',
+      'maxEvents',
+      'segmentSize',
+      'foldIntervalMs',
+      'flushTimeoutMs',
+      'journalRotateBytes',
+      'recycleAfterLines',
+    ] as const) {
       if (!(Number.isFinite(opts[k]) && opts[k] > 0)) throw new RangeError(`store option ${k} must be a positive number`);
     }
     mkdirSync(join(opts.dataDir, JOURNAL_DIR), { recursive: true });

@@ -16,8 +16,18 @@ import type { JournalLine, JournalName, JournalRecord } from '../journal.ts';
 import { isPidAlive } from './lock.ts';
 import { DAY_MS, segmentsToDrop } from './retention.ts';
 import {
-  CorruptSegmentError, INSERT_ALERT_SQL, INSERT_EVENT_SQL, alertParams, createSegmentDb, eventParams, openSegmentDb,
-  readManifest, segmentStats, setMeta, tuneWorkingDb, writeManifest,
+  CorruptSegmentError,
+  INSERT_ALERT_SQL,
+  INSERT_EVENT_SQL,
+  alertParams,
+  createSegmentDb,
+  eventParams,
+  openSegmentDb,
+  readManifest,
+  segmentStats,
+  setMeta,
+  tuneWorkingDb,
+  writeManifest,
 } from '../schema.ts';
 import type { ManifestEntry } from '../schema.ts';
 import { DB_DIR, atomicWrite, listSegments, moveAside, removeDeadTemps, sameStamp, segmentName, stampOf } from '../segments.ts';
@@ -339,7 +349,10 @@ export class Folder {
         // An intent after its own final event can only be a replay: keep the final event.
         if (this.get('SELECT 1 FROM events WHERE id = ?', [record.e.id]) !== undefined) return;
         this.run('INSERT OR REPLACE INTO pending (id, ts, writer, event) VALUES (?, ?, ?, ?)', [
-          record.e.id, record.e.ts, f.writer, JSON.stringify(record.e),
+          record.e.id,
+          record.e.ts,
+          f.writer,
+          JSON.stringify(record.e),
         ]);
         this.pendingIds.add(record.e.id);
         break;

@@ -25,9 +25,7 @@ export interface FolderWorkerData {
 }
 
 /** Main thread → worker. */
-export type ToFolder =
-  | { type: 'flush'; id: number; journal: string; offset: number; timeoutMs: number }
-  | { type: 'stop' };
+export type ToFolder = { type: 'flush'; id: number; journal: string; offset: number; timeoutMs: number } | { type: 'stop' };
 
 /** Worker → main thread. */
 export type FromFolder =
@@ -116,9 +114,13 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
     send({ type: 'recycle' });
     port.close();
   };
-  const timer = setInterval(() => void serial(() => {
-    if (cycle()) recycleIfDue();
-  }), data.foldIntervalMs);
+  const timer = setInterval(
+    () =>
+      void serial(() => {
+        if (cycle()) recycleIfDue();
+      }),
+    data.foldIntervalMs,
+  );
 
   const flush = async (m: Extract<ToFolder, { type: 'flush' }>): Promise<void> => {
     const deadline = Date.now() + m.timeoutMs;
@@ -132,7 +134,11 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
         warn(`cannot read the store while waiting for the lock holder: ${(err as Error).message}`);
       }
       if (Date.now() > deadline) {
-        return send({ type: 'flushed', id: m.id, error: `timed out after ${m.timeoutMs} ms waiting for the audit store lock holder to fold` });
+        return send({
+          type: 'flushed',
+          id: m.id,
+          error: `timed out after ${m.timeoutMs} ms waiting for the audit store lock holder to fold`,
+        });
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -57,25 +57,61 @@ describe('canary sweep', () => {
     const dataDir = tempDir();
     // A user rules file and control file exist too, so every kind of file is swept.
     writeFileSync(join(dataDir, 'control.json'), JSON.stringify({ policy: 'monitor' }));
-    const guard = await startGuard(guardEnv({
-      dataDir,
-      shopify: { ...shopify, token: CANARIES.shopifyToken },
-      meta: { url: metaApi.url, token: CANARIES.metaToken },
-      extra: {
-        WARDEN_HTTP_ALLOW: `127.0.0.1:${echoPort}`,
-        WARDEN_HTTP_CREDENTIALS: JSON.stringify({ '127.0.0.1': { 'X-Api-Key': CANARIES.httpCredential } }),
-      },
-    }));
+    const guard = await startGuard(
+      guardEnv({
+        dataDir,
+        shopify: { ...shopify, token: CANARIES.shopifyToken },
+        meta: { url: metaApi.url, token: CANARIES.metaToken },
+        extra: {
+          WARDEN_HTTP_ALLOW: `127.0.0.1:${echoPort}`,
+          WARDEN_HTTP_CREDENTIALS: JSON.stringify({ '127.0.0.1': { 'X-Api-Key': CANARIES.httpCredential } }),
+        },
+      }),
+    );
     const calls: [string, Record<string, unknown>][] = [
-      ['shopify_rest', { method: 'GET', path: '/customers.json', query: { access_token: CANARIES.agentQueryToken, email: CANARIES.email } }],
-      ['shopify_rest', { method: 'POST', path: '/customers.json', body: { customer: { email: CANARIES.email, phone: CANARIES.phone, note: `card ${CANARIES.card}`, password: CANARIES.agentPassword } } }],
-      ['shopify_graphql', { query: `mutation { customerCreate(input: {email: "${CANARIES.email}", note: "${CANARIES.stripeKey}"}) { userErrors { message } } }`, variables: { token: CANARIES.agentQueryToken } }],
+      [
+        'shopify_rest',
+        { method: 'GET', path: '/customers.json', query: { access_token: CANARIES.agentQueryToken, email: CANARIES.email } },
+      ],
+      [
+        'shopify_rest',
+        {
+          method: 'POST',
+          path: '/customers.json',
+          body: {
+            customer: { email: CANARIES.email, phone: CANARIES.phone, note: `card ${CANARIES.card}`, password: CANARIES.agentPassword },
+          },
+        },
+      ],
+      [
+        'shopify_graphql',
+        {
+          query: `mutation { customerCreate(input: {email: "${CANARIES.email}", note: "${CANARIES.stripeKey}"}) { userErrors { message } } }`,
+          variables: { token: CANARIES.agentQueryToken },
+        },
+      ],
       ['shopify_graphql', { query: `query ${CANARIES.awsKey} { shop { name } }` }],
       ['shopify_rest', { method: 'GET', path: `/customers/search.json`, query: { query: `email:${CANARIES.email}` } }],
       ['shopify_rest', { method: 'GET', path: `/${CANARIES.email}/x.json` }],
-      ['meta_graph', { method: 'POST', path: '/act_1234567890/customaudiences', params: { access_token: CANARIES.agentQueryToken }, body: { name: CANARIES.email, payload: { data: [[CANARIES.phone]] } } }],
+      [
+        'meta_graph',
+        {
+          method: 'POST',
+          path: '/act_1234567890/customaudiences',
+          params: { access_token: CANARIES.agentQueryToken },
+          body: { name: CANARIES.email, payload: { data: [[CANARIES.phone]] } },
+        },
+      ],
       ['meta_graph', { method: 'GET', path: '/me', params: { appsecret_proof: CANARIES.agentPassword } }],
-      ['http_request', { method: 'POST', url: `http://127.0.0.1:${echoPort}/submit?token=${CANARIES.agentQueryToken}&email=${encodeURIComponent(CANARIES.email)}`, headers: { Authorization: `Bearer ${CANARIES.agentBearer}`, Cookie: `sid=${CANARIES.agentPassword}` }, body: { password: CANARIES.agentPassword, card: CANARIES.card } }],
+      [
+        'http_request',
+        {
+          method: 'POST',
+          url: `http://127.0.0.1:${echoPort}/submit?token=${CANARIES.agentQueryToken}&email=${encodeURIComponent(CANARIES.email)}`,
+          headers: { Authorization: `Bearer ${CANARIES.agentBearer}`, Cookie: `sid=${CANARIES.agentPassword}` },
+          body: { password: CANARIES.agentPassword, card: CANARIES.card },
+        },
+      ],
       ['http_request', { method: 'GET', url: `http://127.0.0.1:${echoPort}/fail/${CANARIES.agentBearer}` }],
       ['http_request', { method: 'GET', url: `http://${CANARIES.agentBearer}.invalid/` }],
       ['http_request', { method: 'GET', url: `https://user:${CANARIES.agentPassword}@example.com/` }],
@@ -87,7 +123,10 @@ describe('canary sweep', () => {
     await waitExit(pid);
 
     const files = walk(dataDir);
-    assert.ok(files.some((f) => f.endsWith('.sqlite')), `a database was written: ${files.join(', ')}`);
+    assert.ok(
+      files.some((f) => f.endsWith('.sqlite')),
+      `a database was written: ${files.join(', ')}`,
+    );
     const leaks: string[] = [];
     for (const f of files) {
       const bytes = readFileSync(f);

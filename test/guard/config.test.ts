@@ -46,20 +46,35 @@ describe('loadConfig', () => {
       [{ WARDEN_META_TOKEN: 't', WARDEN_META_BASE_URL: 'ftp://x' }, /must be http/],
       [{ WARDEN_CLOUD_URL: 'https://cloud.example' }, /WARDEN_CLOUD_KEY_ID/],
     ];
-    for (const [env, why] of cases) assert.throws(() => loadConfig(env), (e: Error) => e instanceof ConfigError && why.test(e.message), JSON.stringify(env));
+    for (const [env, why] of cases)
+      assert.throws(
+        () => loadConfig(env),
+        (e: Error) => e instanceof ConfigError && why.test(e.message),
+        JSON.stringify(env),
+      );
   });
 
   it('never echoes credential JSON in its error', () => {
     const secret = 'super-secret-value-123';
-    assert.throws(() => loadConfig({ WARDEN_HTTP_CREDENTIALS: `{"api.x.com": {"Authorization": "${secret}"` }), (e: Error) => !e.message.includes(secret));
-    assert.throws(() => loadConfig({ WARDEN_HTTP_CREDENTIALS: `{"api.x.com": "${secret}"}` }), (e: Error) => !e.message.includes(secret) && /header name/.test(e.message));
+    assert.throws(
+      () => loadConfig({ WARDEN_HTTP_CREDENTIALS: `{"api.x.com": {"Authorization": "${secret}"` }),
+      (e: Error) => !e.message.includes(secret),
+    );
+    assert.throws(
+      () => loadConfig({ WARDEN_HTTP_CREDENTIALS: `{"api.x.com": "${secret}"}` }),
+      (e: Error) => !e.message.includes(secret) && /header name/.test(e.message),
+    );
   });
 
   it('lists every configured secret for redaction', () => {
     const c = loadConfig({
-      WARDEN_SHOPIFY_STORE: 's', WARDEN_SHOPIFY_TOKEN: 'shpat_aaaa', WARDEN_META_TOKEN: 'EAAbbbb',
+      WARDEN_SHOPIFY_STORE: 's',
+      WARDEN_SHOPIFY_TOKEN: 'shpat_aaaa',
+      WARDEN_META_TOKEN: 'EAAbbbb',
       WARDEN_HTTP_CREDENTIALS: '{"x.com": {"X-Api-Key": "cccc1234"}}',
-      WARDEN_CLOUD_URL: 'https://c.example', WARDEN_CLOUD_KEY_ID: 'k', WARDEN_CLOUD_SECRET: 'dddd5678',
+      WARDEN_CLOUD_URL: 'https://c.example',
+      WARDEN_CLOUD_KEY_ID: 'k',
+      WARDEN_CLOUD_SECRET: 'dddd5678',
     });
     assert.deepEqual(configSecrets(c).sort(), ['EAAbbbb', 'cccc1234', 'dddd5678', 'shpat_aaaa']);
   });

@@ -26,13 +26,20 @@ describe('failures and refusals', () => {
     shopify = await startShopifyStandin({ token: SHOP_TOKEN });
     // An allowed host that redirects to places the agent may not go.
     redirector = createServer((req, res) => {
-      const to = req.url === '/to-metadata' ? 'http://169.254.169.254/latest/meta-data/' : req.url === '/to-localhost' ? 'http://localhost:1/' : null;
+      const to =
+        req.url === '/to-metadata'
+          ? 'http://169.254.169.254/latest/meta-data/'
+          : req.url === '/to-localhost'
+            ? 'http://localhost:1/'
+            : null;
       if (to) {
         res.writeHead(302, { location: to }).end();
       } else if (req.url === '/hop') {
         res.writeHead(301, { location: '/final' }).end();
       } else {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: req.url, auth: req.headers.authorization ?? null }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ path: req.url, auth: req.headers.authorization ?? null }));
       }
     });
     redirectPort = await listen(redirector);
@@ -40,15 +47,17 @@ describe('failures and refusals', () => {
     closedPort = await listen(probe);
     await new Promise((r) => probe.close(r));
     dataDir = tempDir();
-    guard = await startGuard(guardEnv({
-      dataDir,
-      shopify: { ...shopify, token: SHOP_TOKEN },
-      extra: {
-        WARDEN_TIMEOUT_MS: '400',
-        WARDEN_HTTP_ALLOW: `127.0.0.1:${redirectPort},127.0.0.1:${closedPort},*.invalid,*`,
-        WARDEN_HTTP_CREDENTIALS: JSON.stringify({ [`127.0.0.1`]: { Authorization: 'Bearer internal-canary-credential' } }),
-      },
-    }));
+    guard = await startGuard(
+      guardEnv({
+        dataDir,
+        shopify: { ...shopify, token: SHOP_TOKEN },
+        extra: {
+          WARDEN_TIMEOUT_MS: '400',
+          WARDEN_HTTP_ALLOW: `127.0.0.1:${redirectPort},127.0.0.1:${closedPort},*.invalid,*`,
+          WARDEN_HTTP_CREDENTIALS: JSON.stringify({ [`127.0.0.1`]: { Authorization: 'Bearer internal-canary-credential' } }),
+        },
+      }),
+    );
   });
   after(async () => {
     await guard?.close();
@@ -101,7 +110,11 @@ describe('failures and refusals', () => {
   });
 
   it('an explicitly allowed private host works, with its credentials injected, and follows same-origin redirects', async () => {
-    const r = await guard.call('http_request', { method: 'GET', url: `http://127.0.0.1:${redirectPort}/hop`, headers: { Authorization: 'Bearer agent-own' } });
+    const r = await guard.call('http_request', {
+      method: 'GET',
+      url: `http://127.0.0.1:${redirectPort}/hop`,
+      headers: { Authorization: 'Bearer agent-own' },
+    });
     assert.equal(meta(r).status, 200);
     const body = JSON.parse(r.content[1]!.type === 'text' ? r.content[1]!.text : '');
     assert.equal(body.path, '/final');
@@ -117,7 +130,11 @@ describe('failures and refusals', () => {
       ['http_request', { method: 'GET', url: 'not a url' }, /not a valid absolute URL/],
       ['shopify_graphql', { query: 'mutation { productDelete(input: {id: 1}) ' }, /invalid GraphQL/i],
       ['shopify_graphql', { query: 'x'.repeat(200_000) }, /query|too/i],
-      ['shopify_rest', { method: 'POST', path: '/products.json', body: { product: { body_html: 'y'.repeat(6 * 1024 * 1024) } } }, /too large/],
+      [
+        'shopify_rest',
+        { method: 'POST', path: '/products.json', body: { product: { body_html: 'y'.repeat(6 * 1024 * 1024) } } },
+        /too large/,
+      ],
       ['meta_graph', { method: 'GET', path: '/me' }, /Meta is not configured/],
     ];
     for (const [tool, args, why] of cases) {
@@ -137,9 +154,18 @@ describe('failures and refusals', () => {
     try {
       const events = reader.latest(500);
       const errors = events.filter((e) => e.outcome === 'error');
-      assert.ok(errors.some((e) => e.error?.startsWith('timeout:')), 'timeout recorded');
-      assert.ok(errors.some((e) => e.error?.startsWith('connect:')), 'refused connection recorded');
-      assert.ok(errors.some((e) => e.error?.startsWith('dns:')), 'dns failure recorded');
+      assert.ok(
+        errors.some((e) => e.error?.startsWith('timeout:')),
+        'timeout recorded',
+      );
+      assert.ok(
+        errors.some((e) => e.error?.startsWith('connect:')),
+        'refused connection recorded',
+      );
+      assert.ok(
+        errors.some((e) => e.error?.startsWith('dns:')),
+        'dns failure recorded',
+      );
       assert.ok(events.filter((e) => e.outcome === 'denied').length >= 7, 'SSRF refusals recorded');
       for (const e of events) assert.ok(!JSON.stringify(e).includes('internal-canary-credential'));
     } finally {
@@ -150,10 +176,17 @@ describe('failures and refusals', () => {
 
 describe('malformed JSON-RPC on stdin', () => {
   it('answers parse and request errors and keeps serving', async () => {
-    const child = spawn(process.execPath, [GUARD], { env: { ...process.env, WARDEN_DATA_DIR: tempDir() }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [GUARD], {
+      env: { ...process.env, WARDEN_DATA_DIR: tempDir() },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const lines = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = () =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     const until = async (pred: () => boolean) => {
       for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
       assert.ok(pred(), `stdout so far: ${out.slice(0, 500)}`);
@@ -161,7 +194,14 @@ describe('malformed JSON-RPC on stdin', () => {
     child.stdin.write('{not json\n');
     child.stdin.write(JSON.stringify({ hello: 'world', id: 7 }) + '\n');
     child.stdin.write('x'.repeat(17 * 1024 * 1024) + '\n');
-    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } }) + '\n');
+    child.stdin.write(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+      }) + '\n',
+    );
     await until(() => lines().some((l) => l.id === 1));
     child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
     child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) + '\n');

@@ -54,7 +54,11 @@ async function load(guard: GuardHandle, opts: { concurrency: number; total?: num
       const write = started % 4 === 0;
       try {
         const r = write
-          ? await guard.call('shopify_rest', { method: 'PUT', path: '/products/632910392.json', body: { product: { title: `t${started}` } } })
+          ? await guard.call('shopify_rest', {
+              method: 'PUT',
+              path: '/products/632910392.json',
+              body: { product: { title: `t${started}` } },
+            })
           : await guard.call('shopify_rest', { method: 'GET', path: '/products.json', query: { limit: 1 } });
         acked.push(meta(r).warden.event_id);
       } catch {
@@ -108,14 +112,22 @@ describe('faults through the guard', () => {
     const guards = await Promise.all([0, 1, 2].map(() => startGuard(env(shopify, dataDir))));
     const acked = (await Promise.all(guards.map((g) => load(g, { concurrency: 8, total: 2000 })))).flat();
     assert.equal(acked.length, 6000);
-    await Promise.all(guards.map(async (g) => {
-      const pid = g.pid;
-      await g.close();
-      await waitExit(pid, 30_000);
-    }));
+    await Promise.all(
+      guards.map(async (g) => {
+        const pid = g.pid;
+        await g.close();
+        await waitExit(pid, 30_000);
+      }),
+    );
     const { counts } = await storedIds(dataDir);
     assert.equal(counts.size, 6000);
-    assert.deepEqual([...counts].filter(([, n]) => n > 1), []);
-    assert.deepEqual(acked.filter((id) => !counts.has(id)), []);
+    assert.deepEqual(
+      [...counts].filter(([, n]) => n > 1),
+      [],
+    );
+    assert.deepEqual(
+      acked.filter((id) => !counts.has(id)),
+      [],
+    );
   });
 });

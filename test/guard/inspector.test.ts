@@ -17,8 +17,14 @@ describe('MCP Inspector CLI', () => {
   before(async () => {
     shopify = await startShopifyStandin({ token: TOKEN });
     envArgs = [
-      '-e', `WARDEN_DATA_DIR=${tempDir()}`, '-e', `WARDEN_SHOPIFY_STORE=${shopify.shop}`,
-      '-e', `WARDEN_SHOPIFY_TOKEN=${TOKEN}`, '-e', `WARDEN_SHOPIFY_BASE_URL=${shopify.url}`,
+      '-e',
+      `WARDEN_DATA_DIR=${tempDir()}`,
+      '-e',
+      `WARDEN_SHOPIFY_STORE=${shopify.shop}`,
+      '-e',
+      `WARDEN_SHOPIFY_TOKEN=${TOKEN}`,
+      '-e',
+      `WARDEN_SHOPIFY_BASE_URL=${shopify.url}`,
     ];
   });
   after(() => shopify?.close());
@@ -33,7 +39,20 @@ describe('MCP Inspector CLI', () => {
     shopify.requests.length = 0;
     const { stdout } = await run(
       INSPECTOR,
-      ['--cli', ...envArgs, process.execPath, GUARD, '--method', 'tools/call', '--tool-name', 'shopify_rest', '--tool-arg', 'method=GET', '--tool-arg', 'path=/shop.json'],
+      [
+        '--cli',
+        ...envArgs,
+        process.execPath,
+        GUARD,
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'shopify_rest',
+        '--tool-arg',
+        'method=GET',
+        '--tool-arg',
+        'path=/shop.json',
+      ],
       { timeout: 60_000 },
     );
     const result = JSON.parse(stdout);

@@ -33,7 +33,12 @@ describe('request path when the audit journal cannot be written', () => {
   before(async () => {
     shopify = await startShopifyStandin({ token: TOKEN });
     const dataDir = tempDir();
-    const config = loadConfig({ WARDEN_DATA_DIR: dataDir, WARDEN_SHOPIFY_STORE: shopify.shop, WARDEN_SHOPIFY_TOKEN: TOKEN, WARDEN_SHOPIFY_BASE_URL: shopify.url });
+    const config = loadConfig({
+      WARDEN_DATA_DIR: dataDir,
+      WARDEN_SHOPIFY_STORE: shopify.shop,
+      WARDEN_SHOPIFY_TOKEN: TOKEN,
+      WARDEN_SHOPIFY_BASE_URL: shopify.url,
+    });
     const dispatcher = createDispatcher(5000);
     ctx = (store) => ({
       config,
@@ -52,7 +57,10 @@ describe('request path when the audit journal cannot be written', () => {
   it('a change whose intent cannot be journaled is not sent', async () => {
     shopify.requests.length = 0;
     const call = resolveShopifyRest(ctx(failingStore('intent')).config, { method: 'DELETE', path: '/products/632910392.json' });
-    await assert.rejects(runCall(ctx(failingStore('intent')), new GuardSession('i'), call), (e: Error) => e instanceof AuditWriteError && /NOT sent/.test(e.message) && /ENOSPC/.test(e.message));
+    await assert.rejects(
+      runCall(ctx(failingStore('intent')), new GuardSession('i'), call),
+      (e: Error) => e instanceof AuditWriteError && /NOT sent/.test(e.message) && /ENOSPC/.test(e.message),
+    );
     assert.equal(shopify.requests.length, 0);
   });
 
@@ -60,7 +68,10 @@ describe('request path when the audit journal cannot be written', () => {
     shopify.requests.length = 0;
     const c = ctx(failingStore('record'));
     const call = resolveShopifyRest(c.config, { method: 'DELETE', path: '/products/921728736.json' });
-    await assert.rejects(runCall(c, new GuardSession('i'), call), (e: Error) => e instanceof AuditWriteError && /WAS sent \(HTTP 200\)/.test(e.message));
+    await assert.rejects(
+      runCall(c, new GuardSession('i'), call),
+      (e: Error) => e instanceof AuditWriteError && /WAS sent \(HTTP 200\)/.test(e.message),
+    );
     assert.equal(shopify.requests.length, 1);
   });
 });

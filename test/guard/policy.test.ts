@@ -16,7 +16,8 @@ describe('policy', () => {
     shopify = await startShopifyStandin({ token: TOKEN });
   });
   after(() => shopify?.close());
-  const env = (dataDir: string, policy: string) => guardEnv({ dataDir, shopify: { ...shopify, token: TOKEN }, extra: { WARDEN_POLICY: policy } });
+  const env = (dataDir: string, policy: string) =>
+    guardEnv({ dataDir, shopify: { ...shopify, token: TOKEN }, extra: { WARDEN_POLICY: policy } });
 
   it('block mode refuses a level-3 call without forwarding it, and lets reads through', async () => {
     const guard = await startGuard(env(tempDir(), 'block'));

@@ -5,7 +5,20 @@ import { checkUrl, findHostRule, forbiddenAddressReason, guardedLookup, SsrfErro
 
 describe('forbiddenAddressReason', () => {
   it('refuses private, loopback, reserved and mapped addresses unless explicitly allowed', () => {
-    for (const ip of ['127.0.0.1', '10.0.0.5', '172.16.3.4', '192.168.1.1', '100.64.0.1', '0.0.0.0', '::1', 'fc00::1', 'fd12::3', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '224.0.0.1']) {
+    for (const ip of [
+      '127.0.0.1',
+      '10.0.0.5',
+      '172.16.3.4',
+      '192.168.1.1',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fc00::1',
+      'fd12::3',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      '224.0.0.1',
+    ]) {
       assert.match(forbiddenAddressReason(ip, false) ?? '', /loopback, private or reserved/, ip);
       assert.equal(forbiddenAddressReason(ip, true), null, `${ip} explicitly allowed`);
     }
@@ -16,7 +29,8 @@ describe('forbiddenAddressReason', () => {
     }
   });
   it('lets public addresses through', () => {
-    for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '172.32.0.1', '11.0.0.1']) assert.equal(forbiddenAddressReason(ip, false), null, ip);
+    for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '172.32.0.1', '11.0.0.1'])
+      assert.equal(forbiddenAddressReason(ip, false), null, ip);
   });
 });
 
@@ -41,7 +55,12 @@ describe('host rules and URL checks', () => {
       ['https://u:p@api.example.com/', /embedded credentials/],
       ['https://other.example.com/', /not in WARDEN_HTTP_ALLOW/],
     ];
-    for (const [url, why] of refused) assert.throws(() => checkUrl(new URL(url), rules), (e: Error) => e instanceof SsrfError && why.test(e.message), url);
+    for (const [url, why] of refused)
+      assert.throws(
+        () => checkUrl(new URL(url), rules),
+        (e: Error) => e instanceof SsrfError && why.test(e.message),
+        url,
+      );
     assert.throws(() => checkUrl(new URL('https://x.com/'), []), /disabled/);
     assert.throws(() => checkUrl(new URL('http://10.0.0.1/'), [{ pattern: '*', exact: false }]), /private/);
     assert.equal(checkUrl(new URL('http://127.0.0.1:9000/x'), rules).pattern, '127.0.0.1:9000');

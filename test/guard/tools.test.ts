@@ -21,7 +21,9 @@ describe('guard tools over stdio (SDK client)', () => {
     shopify = await startShopifyStandin({ token: SHOP_TOKEN });
     metaApi = await startMetaStandin({ token: META_TOKEN });
     dataDir = tempDir();
-    guard = await startGuard(guardEnv({ dataDir, shopify: { ...shopify, token: SHOP_TOKEN }, meta: { url: metaApi.url, token: META_TOKEN } }));
+    guard = await startGuard(
+      guardEnv({ dataDir, shopify: { ...shopify, token: SHOP_TOKEN }, meta: { url: metaApi.url, token: META_TOKEN } }),
+    );
   });
   after(async () => {
     await guard?.close();
@@ -44,9 +46,13 @@ describe('guard tools over stdio (SDK client)', () => {
     assert.equal(guard.client.getServerVersion()?.name, 'warden');
   });
 
-  it('injects the Shopify token, drops the agent\'s own, and returns the body unchanged', async () => {
+  it("injects the Shopify token, drops the agent's own, and returns the body unchanged", async () => {
     shopify.requests.length = 0;
-    const r = await guard.call('shopify_rest', { method: 'GET', path: '/products.json', query: { limit: 2, access_token: 'shpat_agentsuppliedtoken000000000000000', key: 'color' } });
+    const r = await guard.call('shopify_rest', {
+      method: 'GET',
+      path: '/products.json',
+      query: { limit: 2, access_token: 'shpat_agentsuppliedtoken000000000000000', key: 'color' },
+    });
     assert.equal(r.isError, false);
     const m = meta(r);
     assert.equal(m.status, 200);
@@ -59,7 +65,9 @@ describe('guard tools over stdio (SDK client)', () => {
     assert.equal(new URLSearchParams(req.query).get('limit'), '2');
     assert.equal(new URLSearchParams(req.query).get('key'), 'color', 'a metafield key filter is not a credential');
     // Byte-for-byte what the stand-in answers to the same request made directly.
-    const direct = await fetch(`${shopify.url}/admin/api/2025-10/products.json?limit=2&key=color`, { headers: { 'x-shopify-access-token': SHOP_TOKEN } });
+    const direct = await fetch(`${shopify.url}/admin/api/2025-10/products.json?limit=2&key=color`, {
+      headers: { 'x-shopify-access-token': SHOP_TOKEN },
+    });
     assert.equal(bodyText(r), await direct.text());
   });
 
@@ -76,7 +84,11 @@ describe('guard tools over stdio (SDK client)', () => {
 
   it('injects the Meta bearer token and drops an access_token the agent passes', async () => {
     metaApi.requests.length = 0;
-    const r = await guard.call('meta_graph', { method: 'GET', path: '/act_1234567890/campaigns', params: { fields: 'name', access_token: 'EAAagentTokenXXXXXXXXXXXXXXXXXXXXXXX' } });
+    const r = await guard.call('meta_graph', {
+      method: 'GET',
+      path: '/act_1234567890/campaigns',
+      params: { fields: 'name', access_token: 'EAAagentTokenXXXXXXXXXXXXXXXXXXXXXXX' },
+    });
     assert.equal(meta(r).status, 200);
     const req = metaApi.requests.at(-1)!;
     assert.equal(req.headers.authorization, `Bearer ${META_TOKEN}`);
@@ -143,7 +155,10 @@ describe('guard tools over stdio (SDK client)', () => {
   it('a reader sees the events while the guard is still running', () => {
     const r = spawnSync(process.execPath, [GUARD, 'audit', '--json', '--data-dir', dataDir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.ok(events.length >= 20, `got ${events.length}`);
     assert.ok(events.some((e) => e.method === 'DELETE'));
   });

@@ -68,7 +68,11 @@ export async function startGuard(
 }
 
 /** The JSON header block of a tool result: {status, headers, warden}. */
-export function meta(result: CallToolResult): { status?: number; headers?: Record<string, string>; warden: { event_id: string; risk_level: number; rules: string[]; outcome?: string; alerts?: { rule: string }[] } } {
+export function meta(result: CallToolResult): {
+  status?: number;
+  headers?: Record<string, string>;
+  warden: { event_id: string; risk_level: number; rules: string[]; outcome?: string; alerts?: { rule: string }[] };
+} {
   const first = result.content[0];
   if (!first || first.type !== 'text') throw new Error('tool result has no text block');
   return JSON.parse(first.text.slice(first.text.indexOf('{')));

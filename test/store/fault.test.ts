@@ -24,12 +24,21 @@ test('20 random SIGKILLs of a writing guard lose and duplicate nothing', async (
   }
   // A fresh guard takes the stale lock, folds every journal, promotes interrupted intents.
   const warnings: string[] = [];
-  const store = AuditStore.open({ dataDir: tmp.dir, instanceId: 'after', segmentSize: 300, foldIntervalMs: 20, onWarning: (m) => warnings.push(m) });
+  const store = AuditStore.open({
+    dataDir: tmp.dir,
+    instanceId: 'after',
+    segmentSize: 300,
+    foldIntervalMs: 20,
+    onWarning: (m) => warnings.push(m),
+  });
   await store.flush();
   await store.close();
   const counts = await storedIdCounts(tmp.dir);
   for (const id of printed) assert.equal(counts.get(id), 1, `printed id ${id} stored ${counts.get(id) ?? 0} times`);
-  assert.ok([...counts.values()].every((c) => c === 1), 'no duplicates');
+  assert.ok(
+    [...counts.values()].every((c) => c === 1),
+    'no duplicates',
+  );
   // Stored but never printed: killed between record() and the print, or an interrupted intent.
   assert.ok(counts.size - printed.length <= 2 * 20, `${counts.size - printed.length} unprinted events`);
   assert.ok(segmentFiles(tmp.dir).length > 1, 'segments rolled during the run');
@@ -37,5 +46,8 @@ test('20 random SIGKILLs of a writing guard lose and duplicate nothing', async (
   const r = await openAuditReader(tmp.dir);
   assert.equal(r.count(), counts.size);
   r.close();
-  assert.deepEqual(warnings.filter((m) => !m.includes('invalid line')), []);
+  assert.deepEqual(
+    warnings.filter((m) => !m.includes('invalid line')),
+    [],
+  );
 });

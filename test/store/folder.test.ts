@@ -27,7 +27,14 @@ function setup(): { dir: string; journal: () => JournalWriter; folder: (o?: Part
     warnings,
     journal: () => new JournalWriter(join(t.dir, 'journal'), 'test'),
     folder: (o = {}) =>
-      new Folder(SQL, { dataDir: t.dir, segmentSize: 25_000, retentionDays: 90, maxEvents: 1_000_000, onWarning: (m) => warnings.push(m), ...o }),
+      new Folder(SQL, {
+        dataDir: t.dir,
+        segmentSize: 25_000,
+        retentionDays: 90,
+        maxEvents: 1_000_000,
+        onWarning: (m) => warnings.push(m),
+        ...o,
+      }),
   };
 }
 
@@ -44,7 +51,10 @@ function record(w: JournalWriter, n: number, over: Partial<AuditEvent> = {}): st
 async function assertExactlyOnce(dir: string, ids: string[]): Promise<Map<string, number>> {
   const counts = await storedIdCounts(dir);
   for (const id of ids) assert.equal(counts.get(id), 1, `event ${id} stored ${counts.get(id) ?? 0} times`);
-  assert.ok([...counts.values()].every((c) => c === 1), 'no event is stored twice');
+  assert.ok(
+    [...counts.values()].every((c) => c === 1),
+    'no event is stored twice',
+  );
   return counts;
 }
 
@@ -115,7 +125,13 @@ test('segments roll at segmentSize; an event never lands in two segments; intent
   assert.equal(newest.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0], 70);
   assert.deepEqual(newest.exec('SELECT id FROM pending')[0]?.values, [[open.id]]);
   const manifest = readManifest(newest);
-  assert.deepEqual(manifest.map((m) => [m.seq, m.count]), [[1, 100], [2, 100]]);
+  assert.deepEqual(
+    manifest.map((m) => [m.seq, m.count]),
+    [
+      [1, 100],
+      [2, 100],
+    ],
+  );
   newest.close();
   // The final event arrives later and replaces the intent, in the newest segment only.
   const final = { ...open, outcome: 'forwarded' as const, error: null, status: 201 };
@@ -129,7 +145,10 @@ test('segments roll at segmentSize; an event never lands in two segments; intent
   const last = segmentDb(after[3] as string);
   assert.equal(last.exec('SELECT count(*) FROM pending')[0]?.values[0]?.[0], 0);
   last.close();
-  assert.deepEqual((await integrityOfSegments(s.dir)).map((r) => r.verdict), ['ok', 'ok', 'ok', 'ok']);
+  assert.deepEqual(
+    (await integrityOfSegments(s.dir)).map((r) => r.verdict),
+    ['ok', 'ok', 'ok', 'ok'],
+  );
 });
 
 test('a crash between sealing a segment and saving the next one re-rolls without duplicates', async () => {
@@ -153,13 +172,16 @@ test('intents of a dead or closed writer become interrupted events; its journal 
   const lost = makeEvent({ outcome: 'error', error: 'interrupted: guard stopped before the upstream answered' });
   const done = makeEvent();
   const deadJournal = join(s.dir, 'journal', `gone.${pid}.abc.000000.ndjson`);
-  appendFileSync(deadJournal, [
-    JSON.stringify({ k: 'open', pid, instance_id: 'gone', ts: 1 }),
-    JSON.stringify({ k: 'intent', e: lost }),
-    JSON.stringify({ k: 'intent', e: { ...done, outcome: 'error' } }),
-    JSON.stringify({ k: 'event', e: done }),
-    '{"k":"event","e":{"id":"torn', // killed mid-line
-  ].join('\n'));
+  appendFileSync(
+    deadJournal,
+    [
+      JSON.stringify({ k: 'open', pid, instance_id: 'gone', ts: 1 }),
+      JSON.stringify({ k: 'intent', e: lost }),
+      JSON.stringify({ k: 'intent', e: { ...done, outcome: 'error' } }),
+      JSON.stringify({ k: 'event', e: done }),
+      '{"k":"event","e":{"id":"torn', // killed mid-line
+    ].join('\n'),
+  );
   const live = s.journal();
   const inFlight = makeEvent({ outcome: 'error' });
   live.append({ k: 'intent', e: inFlight });
@@ -169,8 +191,14 @@ test('intents of a dead or closed writer become interrupted events; its journal 
   assert.equal(existsSync(deadJournal), false);
   const db = segmentDb(segmentFiles(s.dir)[0] as string);
   const rows = db.exec('SELECT id, outcome, error FROM events ORDER BY id')[0]?.values;
-  assert.deepEqual(rows, [[lost.id, 'error', lost.error], [done.id, 'forwarded', null]].sort());
-  assert.deepEqual(db.exec('SELECT id FROM pending')[0]?.values, [[inFlight.id]], 'a live writer\'s intent stays pending');
+  assert.deepEqual(
+    rows,
+    [
+      [lost.id, 'error', lost.error],
+      [done.id, 'forwarded', null],
+    ].sort(),
+  );
+  assert.deepEqual(db.exec('SELECT id FROM pending')[0]?.values, [[inFlight.id]], "a live writer's intent stays pending");
   db.close();
   live.close();
   f.fold();
@@ -209,7 +237,10 @@ test('retention by days drops whole old segments and trims the newest', async ()
   for (const id of old) assert.equal(counts.has(id), false);
   for (const id of newestOld) assert.equal(counts.has(id), false);
   for (const id of [...recent, ...newestRecent]) assert.equal(counts.get(id), 1);
-  assert.deepEqual(segmentFiles(s.dir).map((f) => f.slice(-21)), ['segment-000002.sqlite', 'segment-000003.sqlite']);
+  assert.deepEqual(
+    segmentFiles(s.dir).map((f) => f.slice(-21)),
+    ['segment-000002.sqlite', 'segment-000003.sqlite'],
+  );
 });
 
 test('retention by max events drops the oldest segments, keeping at least maxEvents', async () => {
@@ -221,7 +252,10 @@ test('retention by max events drops the oldest segments, keeping at least maxEve
   assert.ok(counts.size >= 250 && counts.size < 350, `kept ${counts.size}`);
   for (const id of ids.slice(-250)) assert.equal(counts.get(id), 1, 'the newest events are kept');
   const newest = segmentDb(segmentFiles(s.dir).at(-1) as string);
-  assert.deepEqual(readManifest(newest).map((m) => m.seq), [5, 6]);
+  assert.deepEqual(
+    readManifest(newest).map((m) => m.seq),
+    [5, 6],
+  );
   newest.close();
 });
 
@@ -245,7 +279,10 @@ for (const damage of ['garbage', 'truncated'] as const) {
     else truncateSync(newest, Math.floor(readFileSync(newest).length / 2));
     ids.push(...record(w, 20));
     s.folder({ segmentSize: 100 }).fold();
-    assert.ok(s.warnings.some((m) => m.includes('damaged')), s.warnings.join('\n'));
+    assert.ok(
+      s.warnings.some((m) => m.includes('damaged')),
+      s.warnings.join('\n'),
+    );
     assert.equal(readdirSync(join(s.dir, 'db')).filter((n) => n.includes('.corrupt-')).length, 1);
     assert.ok((await integrityOfSegments(s.dir)).every((r) => r.verdict === 'ok'));
     await assertExactlyOnce(s.dir, ids);

@@ -125,7 +125,9 @@ export async function storedIdCounts(dataDir: string): Promise<Map<string, numbe
 
 export function journalFiles(dataDir: string): string[] {
   try {
-    return readdirSync(join(dataDir, 'journal')).filter((n) => n.endsWith('.ndjson')).sort();
+    return readdirSync(join(dataDir, 'journal'))
+      .filter((n) => n.endsWith('.ndjson'))
+      .sort();
   } catch {
     return [];
   }

@@ -37,7 +37,10 @@ test('records round-trip: one line each, open first and end last', () => {
   const path = join(dir, name);
   assert.equal(statSync(path).size > offset, true, 'close appends the end record');
   const lines = readAll(path);
-  assert.deepEqual(lines.map((l) => l.record?.k), ['open', 'intent', 'event', 'alert', 'end']);
+  assert.deepEqual(
+    lines.map((l) => l.record?.k),
+    ['open', 'intent', 'event', 'alert', 'end'],
+  );
   assert.deepEqual(lines[2]?.record, { k: 'event', e });
   assert.deepEqual(lines[3]?.record, { k: 'alert', a });
   assert.equal(lines.at(-1)?.end, statSync(path).size);
@@ -83,7 +86,10 @@ test('bad lines are reported as invalid and skipped, good ones around them survi
   appendFileSync(path, lines.join('\n') + '\n');
   const got = readAll(path);
   assert.equal(got.filter((l) => l.record === null).length, 6);
-  assert.deepEqual(got.filter((l) => l.record !== null).map((l) => l.record), [{ k: 'event', e: good }]);
+  assert.deepEqual(
+    got.filter((l) => l.record !== null).map((l) => l.record),
+    [{ k: 'event', e: good }],
+  );
   assert.equal(got.at(-1)?.end, statSync(path).size);
 });
 
@@ -111,7 +117,10 @@ test('the writer rotates to a new file and marks the old one ended', () => {
   const files = readdirSync(dir).sort();
   assert.ok(files.length > 2, `rotated into ${files.length} files`);
   const names = files.map((f) => parseJournalName(f));
-  assert.ok(names.every((n) => n !== null && n.writer === names[0]?.writer), 'one writer, several seqs');
+  assert.ok(
+    names.every((n) => n !== null && n.writer === names[0]?.writer),
+    'one writer, several seqs',
+  );
   const seen: string[] = [];
   for (const [i, f] of files.entries()) {
     const recs = readAll(join(dir, f)).map((l) => l.record);

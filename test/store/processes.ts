@@ -27,7 +27,17 @@ export interface WriterArgs {
 export function startWriter(a: WriterArgs): WriterProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', WRITER, a.dataDir, a.instanceId, String(a.count), String(a.segmentSize), String(a.foldIntervalMs), String(a.startAt ?? 0)],
+    [
+      '--import',
+      'tsx',
+      WRITER,
+      a.dataDir,
+      a.instanceId,
+      String(a.count),
+      String(a.segmentSize),
+      String(a.foldIntervalMs),
+      String(a.startAt ?? 0),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const ids: string[] = [];

@@ -45,14 +45,29 @@ test('latest merges folded segments, pending intents and the journal tail by id'
   appendFileSync(join(s.dir, 'journal', w.position().name), '{"k":"event","e":{"id":"to');
   const r = await openAuditReader(s.dir);
   const top = r.latest(4);
-  assert.deepEqual(top.map((e) => e.id), [tailEvent.id, openIntent.id, pendingIntent.id, folded[149]!.id]);
+  assert.deepEqual(
+    top.map((e) => e.id),
+    [tailEvent.id, openIntent.id, pendingIntent.id, folded[149]!.id],
+  );
   assert.equal(top[2]?.outcome, 'forwarded', 'the final event overrides its intent');
   assert.equal(top[1]?.outcome, 'error', 'an intent with no final event shows as provisional');
   assert.equal(r.count(), 153);
-  assert.deepEqual(r.alerts(5).map((a) => a.id), [alert.id]);
-  assert.deepEqual(r.latest(10, { platform: 'meta' }).map((e) => e.id), [tailEvent.id]);
-  assert.deepEqual(r.latest(10, { minRisk: 3 }).map((e) => e.id), [tailEvent.id]);
-  assert.deepEqual(r.latest(3, { until: base + 10, since: base + 8 }).map((e) => e.id), [folded[10]!.id, folded[9]!.id, folded[8]!.id]);
+  assert.deepEqual(
+    r.alerts(5).map((a) => a.id),
+    [alert.id],
+  );
+  assert.deepEqual(
+    r.latest(10, { platform: 'meta' }).map((e) => e.id),
+    [tailEvent.id],
+  );
+  assert.deepEqual(
+    r.latest(10, { minRisk: 3 }).map((e) => e.id),
+    [tailEvent.id],
+  );
+  assert.deepEqual(
+    r.latest(3, { until: base + 10, since: base + 8 }).map((e) => e.id),
+    [folded[10]!.id, folded[9]!.id, folded[8]!.id],
+  );
   r.close();
   assert.throws(() => r.latest(1), /closed/);
 });
@@ -81,8 +96,14 @@ test('iterate returns every event newest-first across segments whose time ranges
   s.folder.fold();
   const r = await openAuditReader(s.dir);
   const expected = [...all].sort(byNewest);
-  assert.deepEqual([...r.iterate()].map((e) => e.id), expected.map((e) => e.id));
-  assert.deepEqual(r.latest(30).map((e) => e.id), expected.slice(0, 30).map((e) => e.id));
+  assert.deepEqual(
+    [...r.iterate()].map((e) => e.id),
+    expected.map((e) => e.id),
+  );
+  assert.deepEqual(
+    r.latest(30).map((e) => e.id),
+    expected.slice(0, 30).map((e) => e.id),
+  );
   assert.deepEqual(
     [...r.iterate({ sessionId: 'odd' })].map((e) => e.id),
     expected.filter((e) => e.session_id === 'odd').map((e) => e.id),
@@ -92,7 +113,10 @@ test('iterate returns every event newest-first across segments whose time ranges
     expected.filter((e) => e.tool === 'meta_request' && e.ts >= base + 500).map((e) => e.id),
   );
   assert.equal(r.count(), 700);
-  assert.deepEqual(r.alerts(10).map((a) => a.id), [alerts[1]!.id, alerts[0]!.id]);
+  assert.deepEqual(
+    r.alerts(10).map((a) => a.id),
+    [alerts[1]!.id, alerts[0]!.id],
+  );
   assert.deepEqual(r.latest(0), []);
   r.close();
 });

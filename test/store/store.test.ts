@@ -15,7 +15,13 @@ function dataDir(): string {
 test('record, flush, read, close: the folder worker stores every event once', async () => {
   const dir = dataDir();
   const warnings: string[] = [];
-  const store = AuditStore.open({ dataDir: dir, instanceId: 'unit', segmentSize: 100, foldIntervalMs: 50, onWarning: (m) => warnings.push(m) });
+  const store = AuditStore.open({
+    dataDir: dir,
+    instanceId: 'unit',
+    segmentSize: 100,
+    foldIntervalMs: 50,
+    onWarning: (m) => warnings.push(m),
+  });
   const ids: string[] = [];
   for (let i = 0; i < 250; i++) {
     const e = makeEvent();
@@ -30,7 +36,10 @@ test('record, flush, read, close: the folder worker stores every event once', as
   assert.equal(counts.size, 250);
   assert.ok(ids.every((id) => counts.get(id) === 1));
   const r = await openAuditReader(dir);
-  assert.deepEqual(r.latest(3).map((e) => e.id), ids.slice(-3).reverse());
+  assert.deepEqual(
+    r.latest(3).map((e) => e.id),
+    ids.slice(-3).reverse(),
+  );
   assert.deepEqual(r.alerts(1), [alert]);
   r.close();
   await store.close();
@@ -101,7 +110,10 @@ test('the folder worker is replaced after a large fold, and no flush or event is
   await store.close();
   const counts = await storedIdCounts(dir);
   assert.equal(counts.size, ids.length);
-  assert.deepEqual([...counts.values()].filter((n) => n !== 1), []);
+  assert.deepEqual(
+    [...counts.values()].filter((n) => n !== 1),
+    [],
+  );
   for (const id of ids) assert.ok(counts.has(id), id);
 });
 

@@ -1,10 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  SequenceDetector,
-  type RaisedAlert,
-  type SequenceStep,
-} from '../../../core/alerts/sequence.ts';
+import { SequenceDetector, type RaisedAlert, type SequenceStep } from '../../../core/alerts/sequence.ts';
 
 /** Builds steps with sequential ids e1, e2, … one second apart (or at an explicit later ts). */
 function stepper(start = 1_700_000_000_000) {
@@ -57,7 +53,10 @@ describe('consecutive deletes', () => {
   it('re-fires at 6 and 9 with the whole run, and not in between', () => {
     const s = stepper();
     const d = new SequenceDetector();
-    const raised = feed(d, Array.from({ length: 10 }, () => s(del)));
+    const raised = feed(
+      d,
+      Array.from({ length: 10 }, () => s(del)),
+    );
     const firedAt = raised.flatMap((a, i) => (a.some((x) => x.rule === 'consecutive_deletes') ? [i + 1] : []));
     assert.deepEqual(firedAt, [3, 6, 9]);
     const sixth = raised[5]!.find((x) => x.rule === 'consecutive_deletes')!;
@@ -167,7 +166,10 @@ describe('writes without a read', () => {
   it('fires a warning at the tenth write, not the ninth', () => {
     const s = stepper();
     const d = new SequenceDetector();
-    const raised = feed(d, Array.from({ length: 10 }, () => s(write)));
+    const raised = feed(
+      d,
+      Array.from({ length: 10 }, () => s(write)),
+    );
     assert.deepEqual(rulesAt(raised).slice(0, 9).flat(), []);
     assert.deepEqual(rulesAt(raised)[9], ['writes_without_read']);
     const alert = raised[9]![0]!;
@@ -183,7 +185,10 @@ describe('writes without a read', () => {
     const d = new SequenceDetector();
     const steps = [s(write), s(del), s(write), s(write), s(write), s(write), s(write), s(write), s(write), s(read)];
     assert.deepEqual(rulesAt(feed(d, steps)).flat(), []);
-    const after = feed(d, Array.from({ length: 10 }, () => s(write)));
+    const after = feed(
+      d,
+      Array.from({ length: 10 }, () => s(write)),
+    );
     assert.deepEqual(rulesAt(after)[9], ['writes_without_read']);
     assert.equal(after[9]![0]!.event_ids[0], 'e11');
   });
@@ -191,7 +196,10 @@ describe('writes without a read', () => {
   it('re-fires at 20 and 30', () => {
     const s = stepper();
     const d = new SequenceDetector();
-    const raised = feed(d, Array.from({ length: 31 }, () => s(write)));
+    const raised = feed(
+      d,
+      Array.from({ length: 31 }, () => s(write)),
+    );
     const firedAt = raised.flatMap((a, i) => (a.length ? [i + 1] : []));
     assert.deepEqual(firedAt, [10, 20, 30]);
   });
@@ -213,14 +221,22 @@ describe('rapid Meta budget changes', () => {
     const d = new SequenceDetector();
     const t0 = 1_700_000_000_000;
     const at = (id: string, minutes: number): SequenceStep => ({
-      event_id: id, ts: t0 + minutes * 60_000, platform: 'meta', action: 'write', status: 200, categories: ['budget'],
+      event_id: id,
+      ts: t0 + minutes * 60_000,
+      platform: 'meta',
+      action: 'write',
+      status: 200,
+      categories: ['budget'],
     });
     assert.deepEqual(d.observe(at('a', 0)), []);
     assert.deepEqual(d.observe(at('b', 6)), []);
     // 'a' is 10m00.001s old → out of the window; only b and c remain
     assert.deepEqual(d.observe({ ...at('c', 10), ts: t0 + 600_001 }), []);
     const alerts = d.observe(at('d', 12));
-    assert.deepEqual(alerts.map((a) => a.rule), ['rapid_budget_changes']);
+    assert.deepEqual(
+      alerts.map((a) => a.rule),
+      ['rapid_budget_changes'],
+    );
     assert.deepEqual(alerts[0]!.event_ids, ['b', 'c', 'd']);
   });
 
@@ -228,7 +244,12 @@ describe('rapid Meta budget changes', () => {
     const d = new SequenceDetector();
     const t0 = 1_700_000_000_000;
     const step = (id: string, ts: number): SequenceStep => ({
-      event_id: id, ts, platform: 'meta', action: 'write', status: 200, categories: ['budget'],
+      event_id: id,
+      ts,
+      platform: 'meta',
+      action: 'write',
+      status: 200,
+      categories: ['budget'],
     });
     d.observe(step('a', t0));
     d.observe(step('b', t0 + 300_000));
@@ -238,7 +259,10 @@ describe('rapid Meta budget changes', () => {
   it('re-fires after another three changes, with the whole window', () => {
     const s = stepper();
     const d = new SequenceDetector();
-    const raised = feed(d, Array.from({ length: 7 }, () => s(budget)));
+    const raised = feed(
+      d,
+      Array.from({ length: 7 }, () => s(budget)),
+    );
     const firedAt = raised.flatMap((a, i) => (a.length ? [i + 1] : []));
     assert.deepEqual(firedAt, [3, 6]);
     assert.deepEqual(raised[5]![0]!.event_ids, ['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
@@ -251,11 +275,16 @@ describe('rapid Meta budget changes', () => {
       s({ platform: 'shopify', action: 'write', categories: ['budget'] }),
       s({ platform: 'meta', action: 'write', categories: ['campaign'] }),
       s({ platform: 'generic', action: 'write', categories: ['budget'] }),
-      s(budget), s(read), s(budget),
+      s(budget),
+      s(read),
+      s(budget),
     ];
     assert.deepEqual(rulesAt(feed(d, steps)).flat(), []);
     // reads in between do not reset the window: the third budget change fires
-    assert.deepEqual(d.observe(s(budget)).map((a) => a.rule), ['rapid_budget_changes']);
+    assert.deepEqual(
+      d.observe(s(budget)).map((a) => a.rule),
+      ['rapid_budget_changes'],
+    );
   });
 });
 
@@ -277,7 +306,16 @@ describe('detector', () => {
     const d = new SequenceDetector();
     const steps: SequenceStep[] = [];
     for (let i = 0; i < 50; i++) {
-      steps.push(s(read), s(write), s(del), s(read), s({ ...del, status: 404 }), s({ ...write, status: 429 }), s({ status: 403 }), s(budget));
+      steps.push(
+        s(read),
+        s(write),
+        s(del),
+        s(read),
+        s({ ...del, status: 404 }),
+        s({ ...write, status: 429 }),
+        s({ status: 403 }),
+        s(budget),
+      );
       steps.push(s({ ts: 1_700_000_000_000 + (i + 1) * 3_600_000 })); // an hour later: the budget window moves on
     }
     assert.deepEqual(rulesAt(feed(d, steps)).flat(), []);
@@ -294,7 +332,10 @@ describe('detector', () => {
   it('takes custom thresholds and rejects nonsense', () => {
     const s = stepper();
     const d = new SequenceDetector({ consecutive403: 1 });
-    assert.deepEqual(d.observe(s({ status: 403 })).map((a) => a.rule), ['forbidden_repeatedly']);
+    assert.deepEqual(
+      d.observe(s({ status: 403 })).map((a) => a.rule),
+      ['forbidden_repeatedly'],
+    );
     assert.throws(() => new SequenceDetector({ consecutiveDeletes: 0 }), RangeError);
     assert.throws(() => new SequenceDetector({ budgetWindowMs: 1.5 }), RangeError);
   });
@@ -302,7 +343,10 @@ describe('detector', () => {
   it('caps the ids of a runaway run, keeping the newest, oldest first', () => {
     const s = stepper();
     const d = new SequenceDetector({ maxEventIds: 4 });
-    const raised = feed(d, Array.from({ length: 9 }, () => s(del)));
+    const raised = feed(
+      d,
+      Array.from({ length: 9 }, () => s(del)),
+    );
     const ninth = raised[8]!.find((a) => a.rule === 'consecutive_deletes')!;
     assert.equal(ninth.message, '9 delete calls in a row (product)');
     assert.deepEqual(ninth.event_ids, ['e6', 'e7', 'e8', 'e9']);

@@ -53,7 +53,12 @@ test('a REST body with a "query" key is not parsed as GraphQL', () => {
 
 test('local stand-in: hints force the platform and the target, patterns stay the same', () => {
   const c = classify(
-    { tool: 'shopify_graphql', method: 'POST', url: 'http://127.0.0.1:4010/admin/api/2025-10/graphql.json', body: { query: '{ shop { name } }' } },
+    {
+      tool: 'shopify_graphql',
+      method: 'POST',
+      url: 'http://127.0.0.1:4010/admin/api/2025-10/graphql.json',
+      body: { query: '{ shop { name } }' },
+    },
     { platform: 'shopify', target: 'demo.myshopify.com' },
   );
   assert.equal(c.platform, 'shopify');
@@ -84,7 +89,12 @@ test('generic: host (with port) as target, query dropped, no credentials in the 
 });
 
 test('generic GraphQL endpoint is parsed best-effort; invalid queries do not throw', () => {
-  const ok = classify({ tool: 'http_request', method: 'POST', url: 'https://api.example.com/graphql', body: { query: 'mutation { deleteUser(id: 1) { id } }' } });
+  const ok = classify({
+    tool: 'http_request',
+    method: 'POST',
+    url: 'https://api.example.com/graphql',
+    body: { query: 'mutation { deleteUser(id: 1) { id } }' },
+  });
   assert.equal(ok.operation, 'mutation deleteUser');
   const bad = classify({ tool: 'http_request', method: 'POST', url: 'https://api.example.com/graphql', body: { query: 'mutation {' } });
   assert.equal(bad.operation, null);

@@ -12,24 +12,21 @@ test('mutation and subscription types and operation names', () => {
   assert.deepEqual(parseGraphql('mutation Del($id: ID!) { productDelete(input: {id: $id}) { deletedProductId } }'), [
     { type: 'mutation', name: 'Del', fields: ['productDelete'] },
   ]);
-  assert.deepEqual(parseGraphql('subscription { orderCreated { id } }'), [
-    { type: 'subscription', name: null, fields: ['orderCreated'] },
-  ]);
+  assert.deepEqual(parseGraphql('subscription { orderCreated { id } }'), [{ type: 'subscription', name: null, fields: ['orderCreated'] }]);
 });
 
 test('aliases resolve to the real field names, duplicates are dropped in order', () => {
-  assert.deepEqual(parseGraphql('mutation { a: productDelete(input: {}) { x } b: collectionDelete(input: {}) { x } c: productDelete(input: {}) { x } }'), [
-    { type: 'mutation', name: null, fields: ['productDelete', 'collectionDelete'] },
-  ]);
+  assert.deepEqual(
+    parseGraphql('mutation { a: productDelete(input: {}) { x } b: collectionDelete(input: {}) { x } c: productDelete(input: {}) { x } }'),
+    [{ type: 'mutation', name: null, fields: ['productDelete', 'collectionDelete'] }],
+  );
 });
 
 test('fragments spread at the root are expanded, nested fragments too', () => {
   const q = `mutation M { ...Danger shopUpdate { x } }
     fragment Danger on Mutation { productDelete(input: {}) { x } ...More }
     fragment More on Mutation { customerDelete(input: {}) { x } }`;
-  assert.deepEqual(parseGraphql(q), [
-    { type: 'mutation', name: 'M', fields: ['productDelete', 'customerDelete', 'shopUpdate'] },
-  ]);
+  assert.deepEqual(parseGraphql(q), [{ type: 'mutation', name: 'M', fields: ['productDelete', 'customerDelete', 'shopUpdate'] }]);
 });
 
 test('fragments below the root do not add root fields', () => {
@@ -38,9 +35,12 @@ test('fragments below the root do not add root fields', () => {
 });
 
 test('inline fragments at the root are expanded', () => {
-  assert.deepEqual(parseGraphql('mutation { ... on Mutation { webhookSubscriptionCreate(topic: ORDERS_CREATE) { x } } ... @include(if: true) { themeDelete(id: "1") { x } } }'), [
-    { type: 'mutation', name: null, fields: ['webhookSubscriptionCreate', 'themeDelete'] },
-  ]);
+  assert.deepEqual(
+    parseGraphql(
+      'mutation { ... on Mutation { webhookSubscriptionCreate(topic: ORDERS_CREATE) { x } } ... @include(if: true) { themeDelete(id: "1") { x } } }',
+    ),
+    [{ type: 'mutation', name: null, fields: ['webhookSubscriptionCreate', 'themeDelete'] }],
+  );
 });
 
 test('several operations: all of them without operationName, only the named one with it', () => {
@@ -58,11 +58,14 @@ test('invalid syntax → InvalidGraphqlError with the parser message and positio
     name: 'InvalidGraphqlError',
     message: 'invalid GraphQL: Syntax Error: Expected Name, found "}" at 1:39',
   });
-  assert.throws(() => parseGraphql('{ shop { name }'), (err: unknown) => {
-    assert.ok(err instanceof InvalidGraphqlError);
-    assert.match(err.message, /^invalid GraphQL: Syntax Error: Expected Name, found <EOF> at 1:16$/);
-    return true;
-  });
+  assert.throws(
+    () => parseGraphql('{ shop { name }'),
+    (err: unknown) => {
+      assert.ok(err instanceof InvalidGraphqlError);
+      assert.match(err.message, /^invalid GraphQL: Syntax Error: Expected Name, found <EOF> at 1:16$/);
+      return true;
+    },
+  );
 });
 
 test('the same invalid query fails again when it comes from the cache', () => {

@@ -18,7 +18,12 @@ const gql = (query: string, extra: Record<string, unknown> = {}): OperationInput
 });
 
 test('matched rules come highest level first, labels follow, categories are deduplicated', () => {
-  const r = assess({ tool: 'meta_graph', method: 'POST', url: 'https://graph.facebook.com/v23.0/1202', body: { status: 'ACTIVE', daily_budget: 10 } });
+  const r = assess({
+    tool: 'meta_graph',
+    method: 'POST',
+    url: 'https://graph.facebook.com/v23.0/1202',
+    body: { status: 'ACTIVE', daily_budget: 10 },
+  });
   assert.deepEqual(r.rules, ['meta.status.active', 'meta.budget.change', 'meta.object.update']);
   assert.equal(r.labels.length, 3);
   assert.equal(r.labels[0], 'Activate delivery (starts spending)');
@@ -79,7 +84,10 @@ test('Meta POST with status=DELETED is a delete, from JSON, form or query string
   assert.equal(assess({ tool: 'meta_graph', method: 'POST', url: `${url}?status=DELETED` }).action, 'delete');
   assert.equal(assess({ tool: 'meta_graph', method: 'POST', url, body: { status: 'PAUSED' } }).action, 'write');
   // a generic API with the same parameter is not Meta
-  assert.equal(assess({ tool: 'http_request', method: 'POST', url: 'https://api.example.com/x', body: { status: 'DELETED' } }).action, 'write');
+  assert.equal(
+    assess({ tool: 'http_request', method: 'POST', url: 'https://api.example.com/x', body: { status: 'DELETED' } }).action,
+    'write',
+  );
 });
 
 test('method case does not matter', () => {
@@ -98,7 +106,14 @@ test('without any matching rule the level is derived from the action', () => {
 
 test('params are found nested in bodies and GraphQL variables; bodies are walked with a bound', () => {
   const rules: Rule[] = [
-    { id: 'price', platform: 'shopify', match: { graphql_field: 'productUpdate', params: ['price'] }, level: 2, label: 'p', category: 'price' },
+    {
+      id: 'price',
+      platform: 'shopify',
+      match: { graphql_field: 'productUpdate', params: ['price'] },
+      level: 2,
+      label: 'p',
+      category: 'price',
+    },
     { id: 'deep', platform: 'generic', match: { params: ['needle'] }, level: 3, label: 'd', category: 'x' },
   ];
   const e = new RuleEngine(rules);

@@ -14,8 +14,20 @@ const run = (input: unknown, op: OperationInput) => {
 };
 
 test('a new user rule is added and matches', () => {
-  const rule = { id: 'user.tags', platform: 'shopify', match: { method: 'PUT', path: '/admin/api/*/products/*.json', params: ['tags'] }, level: 2, label: 'Retag', category: 'product' };
-  const { result, errors, engine } = run([rule], { tool: 'shopify_rest', method: 'PUT', url: `${SHOP}/products/1.json`, body: { product: { tags: 'x' } } });
+  const rule = {
+    id: 'user.tags',
+    platform: 'shopify',
+    match: { method: 'PUT', path: '/admin/api/*/products/*.json', params: ['tags'] },
+    level: 2,
+    label: 'Retag',
+    category: 'product',
+  };
+  const { result, errors, engine } = run([rule], {
+    tool: 'shopify_rest',
+    method: 'PUT',
+    url: `${SHOP}/products/1.json`,
+    body: { product: { tags: 'x' } },
+  });
   assert.deepEqual(errors, []);
   assert.equal(engine.rules.length, BUILTIN_COUNT + 1);
   assert.equal(result.risk_level, 2);
@@ -23,7 +35,14 @@ test('a new user rule is added and matches', () => {
 });
 
 test('a user rule with a built-in id replaces it', () => {
-  const rule = { id: 'shopify.product.delete', platform: 'shopify', match: { method: 'DELETE', path: '/admin/api/{version}/products/{id}.json' }, level: 2, label: 'Delete product (draft shop)', category: 'product' };
+  const rule = {
+    id: 'shopify.product.delete',
+    platform: 'shopify',
+    match: { method: 'DELETE', path: '/admin/api/{version}/products/{id}.json' },
+    level: 2,
+    label: 'Delete product (draft shop)',
+    category: 'product',
+  };
   const { result, engine } = run({ rules: [rule] }, { tool: 'shopify_rest', method: 'DELETE', url: `${SHOP}/products/1.json` });
   assert.equal(engine.rules.length, BUILTIN_COUNT);
   assert.equal(result.risk_level, 2);
@@ -32,7 +51,14 @@ test('a user rule with a built-in id replaces it', () => {
 });
 
 test('an invalid rule is reported by id and source; the other rules still load', () => {
-  const good = { id: 'user.ok', platform: 'any', match: { tool: 'http_*', path: '**/admin/**' }, level: 3, label: 'Admin', category: 'admin' };
+  const good = {
+    id: 'user.ok',
+    platform: 'any',
+    match: { tool: 'http_*', path: '**/admin/**' },
+    level: 3,
+    label: 'Admin',
+    category: 'admin',
+  };
   const bad = { id: 'user.bad', platform: 'shopify', match: { method: 'GET' }, level: 7, label: 'x', category: 'x' };
   const nameless = { platform: 'meta', match: {}, level: 1, label: 'x', category: 'x' };
   const { engine, errors } = createRuleEngine({ input: [bad, good, nameless], source: SOURCE });
@@ -45,7 +71,10 @@ test('an invalid rule is reported by id and source; the other rules still load',
 });
 
 test('typos in keys are refused with the key named', () => {
-  const { errors } = validateRules([{ id: 'u', platform: 'generic', match: { graphql_fields: ['x'] }, level: 1, label: 'x', category: 'x' }], 'f.json');
+  const { errors } = validateRules(
+    [{ id: 'u', platform: 'generic', match: { graphql_fields: ['x'] }, level: 1, label: 'x', category: 'x' }],
+    'f.json',
+  );
   assert.equal(errors.length, 1);
   assert.match(errors[0]!, /^f\.json: rule "u" \(#0\): match: Unrecognized key: "graphql_fields"/);
 });
@@ -69,7 +98,15 @@ test('duplicate ids inside one file: error, the first definition is kept', () =>
 });
 
 test('user fallbacks are tried before the built-in catch-alls', () => {
-  const fallback = { id: 'user.default', platform: 'generic', fallback: true, match: { method: ['post', 'put'] }, level: 2, label: 'Unknown write', category: 'write' };
+  const fallback = {
+    id: 'user.default',
+    platform: 'generic',
+    fallback: true,
+    match: { method: ['post', 'put'] },
+    level: 2,
+    label: 'Unknown write',
+    category: 'write',
+  };
   const op = { tool: 'http_request', method: 'POST', url: 'https://api.example.com/v1/things' };
   const { result } = run([fallback], op);
   assert.deepEqual(result.rules, ['user.default']);
@@ -77,7 +114,14 @@ test('user fallbacks are tried before the built-in catch-alls', () => {
 });
 
 test('tool and param_values conditions', () => {
-  const rule = { id: 'user.publish', platform: 'any', match: { tool: ['http_request'], param_values: { state: ['published', 'LIVE'] } }, level: 3, label: 'Publish', category: 'content' };
+  const rule = {
+    id: 'user.publish',
+    platform: 'any',
+    match: { tool: ['http_request'], param_values: { state: ['published', 'LIVE'] } },
+    level: 3,
+    label: 'Publish',
+    category: 'content',
+  };
   const op = (state: string, tool = 'http_request') => ({ tool, method: 'PATCH', url: 'https://cms.example.com/pages/1', body: { state } });
   assert.equal(run([rule], op('Published')).result.risk_level, 3);
   assert.equal(run([rule], op('draft')).result.risk_level, 1);

@@ -26,8 +26,7 @@ function unchanged(input: string) {
 /** The output must be exactly `token + sep` for each unit of the input. */
 function everyUnitBecomes(unit: string, token: string, sep: string) {
   const count = Math.floor(ONE_MB / unit.length);
-  return (output: string) =>
-    output === (token + sep).repeat(count) ? null : `expected ${count} × ${JSON.stringify(token + sep)}`;
+  return (output: string) => (output === (token + sep).repeat(count) ? null : `expected ${count} × ${JSON.stringify(token + sep)}`);
 }
 
 type Checker = (input: string) => (output: string) => string | null;
@@ -42,49 +41,94 @@ export const ADVERSARIAL_INPUTS: AdversarialInput[] = [
   make('email: "a@" repeated', repeatTo('a@'), unchanged),
   make('email: "%40" repeated', repeatTo('a%40'), unchanged),
   make('email: valid repeated', repeatTo('user@example.com '), () => everyUnitBecomes('user@example.com ', '[email_redacted]', ' ')),
-  make('email: 1 MB local part', 'a'.repeat(ONE_MB - 12) + '@example.com', () => (output: string) =>
-    output === 'a'.repeat(ONE_MB - 12 - 64) + '[email_redacted]' ? null : 'expected the last 64 chars + domain redacted'),
-  make('email: long dotted domain', 'x@' + repeatTo('ab.', ONE_MB - 2), () => (output: string) =>
-    output.startsWith('[email_redacted]') && !output.startsWith('x@') ? null : 'expected a redacted address at the start'),
+  make(
+    'email: 1 MB local part',
+    'a'.repeat(ONE_MB - 12) + '@example.com',
+    () => (output: string) =>
+      output === 'a'.repeat(ONE_MB - 12 - 64) + '[email_redacted]' ? null : 'expected the last 64 chars + domain redacted',
+  ),
+  make(
+    'email: long dotted domain',
+    'x@' + repeatTo('ab.', ONE_MB - 2),
+    () => (output: string) =>
+      output.startsWith('[email_redacted]') && !output.startsWith('x@') ? null : 'expected a redacted address at the start',
+  ),
   make('phone: "+1 (" repeated', repeatTo('+1 ('), unchanged),
-  make('phone: "+12 345 678 901 " repeated', repeatTo('+12 345 678 901 '), () => everyUnitBecomes('+12 345 678 901 ', '[phone_redacted]', ' ')),
+  make('phone: "+12 345 678 901 " repeated', repeatTo('+12 345 678 901 '), () =>
+    everyUnitBecomes('+12 345 678 901 ', '[phone_redacted]', ' '),
+  ),
   make('phone: "(415) " repeated', repeatTo('(415) '), unchanged),
   make('phone: "0" and spaces', repeatTo('0 '), unchanged),
   make('card: "1 " repeated', repeatTo('1 '), unchanged),
   make('card: one long digit run', '7'.repeat(ONE_MB), unchanged),
   make('card: "4111-" repeated', repeatTo('4111-'), unchanged),
-  make('card: valid cards repeated', repeatTo('4111 1111 1111 1111 '), () => everyUnitBecomes('4111 1111 1111 1111 ', '[card_redacted]', ' ')),
+  make('card: valid cards repeated', repeatTo('4111 1111 1111 1111 '), () =>
+    everyUnitBecomes('4111 1111 1111 1111 ', '[card_redacted]', ' '),
+  ),
   make('jwt: "eyJ" repeated', repeatTo('eyJ'), unchanged),
   make('jwt: "eyJa.eyJb." repeated', repeatTo('eyJa.eyJb.'), unchanged),
   make('pem: BEGIN without END repeated', repeatTo('-----BEGIN PRIVATE KEY-----'), () =>
-    everyUnitBecomes('-----BEGIN PRIVATE KEY-----', '[REDACTED]', '')),
-  make('pem: BEGIN then 1 MB body, no END', '-----BEGIN RSA PRIVATE KEY-----\n' + repeatTo(BASE64ISH + '\n', ONE_MB - 40), () => (output: string) =>
-    output.startsWith('[REDACTED]') && !output.includes('BEGIN') ? null : 'expected the header and body start redacted'),
+    everyUnitBecomes('-----BEGIN PRIVATE KEY-----', '[REDACTED]', ''),
+  ),
+  make(
+    'pem: BEGIN then 1 MB body, no END',
+    '-----BEGIN RSA PRIVATE KEY-----\n' + repeatTo(BASE64ISH + '\n', ONE_MB - 40),
+    () => (output: string) =>
+      output.startsWith('[REDACTED]') && !output.includes('BEGIN') ? null : 'expected the header and body start redacted',
+  ),
   make('db url: "postgres://" repeated', repeatTo('postgres://'), unchanged),
   make('db url: "mongodb://u:" repeated', repeatTo('mongodb://u:'), unchanged),
-  make('meta: "EAA" repeated', repeatTo('EAA'), () => (output: string) =>
-    output.startsWith('[REDACTED]') && output.length === ONE_MB - 1 - 2051 + 10 ? null : 'expected the first 2051-char token redacted'),
+  make(
+    'meta: "EAA" repeated',
+    repeatTo('EAA'),
+    () => (output: string) =>
+      output.startsWith('[REDACTED]') && output.length === ONE_MB - 1 - 2051 + 10 ? null : 'expected the first 2051-char token redacted',
+  ),
   make('stripe/openai: "sk-" and "sk_live_" repeated', repeatTo('sk-sk_live_'), unchanged),
   make('shopify: "shpat_" repeated', repeatTo('shpat_'), unchanged),
   make('bearer: "Bearer " repeated', repeatTo('Bearer '), unchanged),
   make('github: "ghp_" repeated', repeatTo('ghp_'), unchanged),
-  make('slack: "xoxb-" repeated', repeatTo('xoxb-'), () => (output: string) =>
-    output.startsWith('[REDACTED]') && output.length < ONE_MB / 20 ? null : 'expected 260-char tokens redacted'),
+  make(
+    'slack: "xoxb-" repeated',
+    repeatTo('xoxb-'),
+    () => (output: string) => (output.startsWith('[REDACTED]') && output.length < ONE_MB / 20 ? null : 'expected 260-char tokens redacted'),
+  ),
   make('slack: webhook path repeated', repeatTo('hooks.slack.com/services/'), unchanged),
   make('aws: "AKIA" repeated', repeatTo('AKIA'), unchanged),
-  make('google: "AIza" repeated', repeatTo('AIza'), () => (output: string) =>
-    output.startsWith('[REDACTED]') && output.length === ONE_MB - 68 + 10 ? null : 'expected the first 68-char key redacted'),
+  make(
+    'google: "AIza" repeated',
+    repeatTo('AIza'),
+    () => (output: string) =>
+      output.startsWith('[REDACTED]') && output.length === ONE_MB - 68 + 10 ? null : 'expected the first 68-char key redacted',
+  ),
   make('sendgrid: "SG." repeated', repeatTo('SG.'), unchanged),
   make('url password: "://a:b@" repeated', repeatTo('://a:b@'), () => everyUnitBecomes('://a:b@', '://a:[REDACTED]@', '')),
-  make('labelled: "password: \\"" repeated', repeatTo('password: "'), () => (output: string) =>
-    output.length < ONE_MB && output.includes('[REDACTED]') ? null : 'expected labelled values redacted'),
-  make('query: "?token=" repeated', repeatTo('?token='), () => (output: string) =>
-    output.length < ONE_MB / 100 && output.includes('?token=[REDACTED]') ? null : 'expected the values redacted'),
+  make(
+    'labelled: "password: \\"" repeated',
+    repeatTo('password: "'),
+    () => (output: string) => (output.length < ONE_MB && output.includes('[REDACTED]') ? null : 'expected labelled values redacted'),
+  ),
+  make(
+    'query: "?token=" repeated',
+    repeatTo('?token='),
+    () => (output: string) =>
+      output.length < ONE_MB / 100 && output.includes('?token=[REDACTED]') ? null : 'expected the values redacted',
+  ),
   make('query: "&&&=" repeated', repeatTo('&&&='), unchanged),
-  make('scrubUrl: 1 MB of parameters', 'https://x.example.com/p?' + repeatTo('a=1&token=t&', ONE_MB - 24), () => (output: string) =>
-    output.includes('token=[REDACTED]') && !output.includes('token=t&') ? null : 'expected every token value redacted', (s) => scrubUrl(s)),
+  make(
+    'scrubUrl: 1 MB of parameters',
+    'https://x.example.com/p?' + repeatTo('a=1&token=t&', ONE_MB - 24),
+    () => (output: string) =>
+      output.includes('token=[REDACTED]') && !output.includes('token=t&') ? null : 'expected every token value redacted',
+    (s) => scrubUrl(s),
+  ),
   make('scrubUrl: "%" repeated', repeatTo('%'), unchanged, (s) => scrubUrl(s)),
   make('scrubLine: 1 MB of 17-digit ids', '[' + repeatTo('23851234567890123,', ONE_MB - 3) + '0]', unchanged, (s) => scrubLine(s)),
-  make('scrubLine: 1 MB of nesting', '['.repeat(ONE_MB / 2) + ']'.repeat(ONE_MB / 2), () => (output: string) =>
-    output.includes('"[REDACTED]"') && output.length < 2000 ? null : 'expected nesting beyond the depth limit cut', (s) => scrubLine(s)),
+  make(
+    'scrubLine: 1 MB of nesting',
+    '['.repeat(ONE_MB / 2) + ']'.repeat(ONE_MB / 2),
+    () => (output: string) =>
+      output.includes('"[REDACTED]"') && output.length < 2000 ? null : 'expected nesting beyond the depth limit cut',
+    (s) => scrubLine(s),
+  ),
 ];

@@ -6,9 +6,25 @@ import type { PiiCounts } from '../../../core/types.ts';
 
 export type Carrier = 'header' | 'query' | 'json' | 'text';
 export type Family =
-  | 'email' | 'phone' | 'card' | 'shopify' | 'meta' | 'stripe' | 'aws' | 'github' | 'slack'
-  | 'jwt' | 'pem' | 'db-url' | 'google' | 'openai' | 'sendgrid' | 'bearer' | 'param'
-  | 'header' | 'survivor';
+  | 'email'
+  | 'phone'
+  | 'card'
+  | 'shopify'
+  | 'meta'
+  | 'stripe'
+  | 'aws'
+  | 'github'
+  | 'slack'
+  | 'jwt'
+  | 'pem'
+  | 'db-url'
+  | 'google'
+  | 'openai'
+  | 'sendgrid'
+  | 'bearer'
+  | 'param'
+  | 'header'
+  | 'survivor';
 
 export interface CorpusCase {
   family: Family;
@@ -56,22 +72,38 @@ function inFourCarriers(family: Family, kind: CountKey, samples: Sample[]): Corp
     const counts = { [kind]: 1 };
     return [
       {
-        family, carrier: 'header' as const, name, counts, absent,
+        family,
+        carrier: 'header' as const,
+        name,
+        counts,
+        absent,
         input: { 'x-debug-note': `see ${raw}`, 'x-request-id': '2f1c3a9e-0a6b-4c1d-9e8f-7a6b5c4d3e2f' },
         expected: { 'x-debug-note': `see ${scrubbed}`, 'x-request-id': '2f1c3a9e-0a6b-4c1d-9e8f-7a6b5c4d3e2f' },
       },
       {
-        family, carrier: 'query' as const, name, counts, absent,
+        family,
+        carrier: 'query' as const,
+        name,
+        counts,
+        absent,
         input: `https://api.example.com/v1/items?note=${encodeURIComponent(`see ${raw}`)}&limit=50`,
         expected: `https://api.example.com/v1/items?note=${encodeLikeScrubber(`see ${scrubbed}`)}&limit=50`,
       },
       {
-        family, carrier: 'json' as const, name, counts, absent,
+        family,
+        carrier: 'json' as const,
+        name,
+        counts,
+        absent,
         input: { id: 632910392, note: `see ${raw}`, tags: ['summer', 'SKU-12345-XL'] },
         expected: { id: 632910392, note: `see ${scrubbed}`, tags: ['summer', 'SKU-12345-XL'] },
       },
       {
-        family, carrier: 'text' as const, name, counts, absent,
+        family,
+        carrier: 'text' as const,
+        name,
+        counts,
+        absent,
         input: `upstream said: see ${raw} (order #1001)`,
         expected: `upstream said: see ${scrubbed} (order #1001)`,
       },
@@ -196,10 +228,30 @@ const PEMS = inFourCarriers('pem', 'secret', [
 ]);
 
 const DB_URLS = inFourCarriers('db-url', 'secret', [
-  { name: 'postgres', raw: 'postgres://app:s3cr3tPass@db.internal:5432/shop', scrubbed: 'postgres://app:[REDACTED]@db.internal:5432/shop', absent: ['s3cr3tPass'] },
-  { name: 'mysql', raw: 'mysql://root:hunter2!@10.0.0.5:3306/orders', scrubbed: 'mysql://root:[REDACTED]@10.0.0.5:3306/orders', absent: ['hunter2!'] },
-  { name: 'mongodb+srv', raw: 'mongodb+srv://admin:pa55word@cluster0.abcde.mongodb.net/db', scrubbed: 'mongodb+srv://admin:[REDACTED]@cluster0.abcde.mongodb.net/db', absent: ['pa55word'] },
-  { name: 'redis with empty user', raw: 'redis://:Zx9QwErTy@cache.internal:6379/0', scrubbed: 'redis://:[REDACTED]@cache.internal:6379/0', absent: ['Zx9QwErTy'] },
+  {
+    name: 'postgres',
+    raw: 'postgres://app:s3cr3tPass@db.internal:5432/shop',
+    scrubbed: 'postgres://app:[REDACTED]@db.internal:5432/shop',
+    absent: ['s3cr3tPass'],
+  },
+  {
+    name: 'mysql',
+    raw: 'mysql://root:hunter2!@10.0.0.5:3306/orders',
+    scrubbed: 'mysql://root:[REDACTED]@10.0.0.5:3306/orders',
+    absent: ['hunter2!'],
+  },
+  {
+    name: 'mongodb+srv',
+    raw: 'mongodb+srv://admin:pa55word@cluster0.abcde.mongodb.net/db',
+    scrubbed: 'mongodb+srv://admin:[REDACTED]@cluster0.abcde.mongodb.net/db',
+    absent: ['pa55word'],
+  },
+  {
+    name: 'redis with empty user',
+    raw: 'redis://:Zx9QwErTy@cache.internal:6379/0',
+    scrubbed: 'redis://:[REDACTED]@cache.internal:6379/0',
+    absent: ['Zx9QwErTy'],
+  },
 ]);
 
 const GOOGLE = inFourCarriers('google', 'secret', [
@@ -220,7 +272,12 @@ const SENDGRID = inFourCarriers('sendgrid', 'secret', [
 
 const BEARERS = inFourCarriers('bearer', 'secret', [
   { name: 'opaque bearer token', raw: 'Bearer abc123def456ghi789', scrubbed: 'Bearer [REDACTED]', absent: ['abc123def456ghi789'] },
-  { name: 'lower-case bearer, dashed token', raw: 'bearer 0a1b2c3d-4e5f-6789-abcd', scrubbed: 'bearer [REDACTED]', absent: ['0a1b2c3d-4e5f'] },
+  {
+    name: 'lower-case bearer, dashed token',
+    raw: 'bearer 0a1b2c3d-4e5f-6789-abcd',
+    scrubbed: 'bearer [REDACTED]',
+    absent: ['0a1b2c3d-4e5f'],
+  },
 ]);
 
 // ---- Secrets by name: URL parameters, JSON keys, headers ----------------------------------------
@@ -231,69 +288,167 @@ function param(carrier: Carrier, name: string, input: unknown, expected: unknown
 
 const PARAMS: CorpusCase[] = [
   // query strings: the value goes, the name stays
-  ...([
-    ['access_token', 'EAAB0nlyAFakeButLong123'],
-    ['token', 'tok_9f8e7d6c5b4a'],
-    ['key', 'AIzaLikeButNotQuite123'],
-    ['api_key', 'k-2f9a8b7c'],
-    ['apikey', 'ZXhhbXBsZWtleQ'],
-    ['client_secret', 'cs_live_abcdef123'],
-    ['signature', 'a1b2c3d4e5f6'],
-    ['sig', '9f8e7d6c'],
-    ['password', 'hunter2'],
-    ['code', '4/0AX4XfWh-oauth-code'],
-    ['refresh_token', 'rt_1a2b3c4d5e'],
-    ['id_token', 'idt_0a9b8c7d'],
-    ['hmac', '0f1e2d3c4b5a69788796a5b4c3d2e1f0'],
-    ['appsecret_proof', 'f00dfeed0123456789'],
-    ['fb_exchange_token', 'shortLivedToken42'],
-    ['hub.verify_token', 'my-verify-token-77'],
-    ['X-Amz-Signature', 'd6f2a1b0c9e8d7f6'],
-    ['session', 's%3Aabc123.def'],
-    ['webhook_secret', 'whk_77aa88bb'],
-  ] as Array<[string, string]>).map(([name, value]) =>
-    param('query', `query parameter ${name}`, `https://graph.example.com/v23.0/me?fields=id,name&${name}=${value}&limit=25`,
-      `https://graph.example.com/v23.0/me?fields=id,name&${name}=[REDACTED]&limit=25`, [`=${value}`]),
+  ...(
+    [
+      ['access_token', 'EAAB0nlyAFakeButLong123'],
+      ['token', 'tok_9f8e7d6c5b4a'],
+      ['key', 'AIzaLikeButNotQuite123'],
+      ['api_key', 'k-2f9a8b7c'],
+      ['apikey', 'ZXhhbXBsZWtleQ'],
+      ['client_secret', 'cs_live_abcdef123'],
+      ['signature', 'a1b2c3d4e5f6'],
+      ['sig', '9f8e7d6c'],
+      ['password', 'hunter2'],
+      ['code', '4/0AX4XfWh-oauth-code'],
+      ['refresh_token', 'rt_1a2b3c4d5e'],
+      ['id_token', 'idt_0a9b8c7d'],
+      ['hmac', '0f1e2d3c4b5a69788796a5b4c3d2e1f0'],
+      ['appsecret_proof', 'f00dfeed0123456789'],
+      ['fb_exchange_token', 'shortLivedToken42'],
+      ['hub.verify_token', 'my-verify-token-77'],
+      ['X-Amz-Signature', 'd6f2a1b0c9e8d7f6'],
+      ['session', 's%3Aabc123.def'],
+      ['webhook_secret', 'whk_77aa88bb'],
+    ] as Array<[string, string]>
+  ).map(([name, value]) =>
+    param(
+      'query',
+      `query parameter ${name}`,
+      `https://graph.example.com/v23.0/me?fields=id,name&${name}=${value}&limit=25`,
+      `https://graph.example.com/v23.0/me?fields=id,name&${name}=[REDACTED]&limit=25`,
+      [`=${value}`],
+    ),
   ),
-  param('query', 'token in the fragment (OAuth implicit flow)', 'https://app.example.com/callback#access_token=ya29.a0AfH6SM&expires_in=3599',
-    'https://app.example.com/callback#access_token=[REDACTED]&expires_in=3599', ['ya29.a0AfH6SM']),
-  param('query', 'two tokens in one URL', 'https://api.example.com/x?client_id=42&client_secret=abcSecret99&code=xyzCode11',
-    'https://api.example.com/x?client_id=42&client_secret=[REDACTED]&code=[REDACTED]', ['abcSecret99', 'xyzCode11'], 2),
-  param('query', 'URL-encoded parameter name', 'https://api.example.com/x?access%5Ftoken=EAAsomething99&limit=5',
-    'https://api.example.com/x?access%5Ftoken=[REDACTED]&limit=5', ['EAAsomething99']),
+  param(
+    'query',
+    'token in the fragment (OAuth implicit flow)',
+    'https://app.example.com/callback#access_token=ya29.a0AfH6SM&expires_in=3599',
+    'https://app.example.com/callback#access_token=[REDACTED]&expires_in=3599',
+    ['ya29.a0AfH6SM'],
+  ),
+  param(
+    'query',
+    'two tokens in one URL',
+    'https://api.example.com/x?client_id=42&client_secret=abcSecret99&code=xyzCode11',
+    'https://api.example.com/x?client_id=42&client_secret=[REDACTED]&code=[REDACTED]',
+    ['abcSecret99', 'xyzCode11'],
+    2,
+  ),
+  param(
+    'query',
+    'URL-encoded parameter name',
+    'https://api.example.com/x?access%5Ftoken=EAAsomething99&limit=5',
+    'https://api.example.com/x?access%5Ftoken=[REDACTED]&limit=5',
+    ['EAAsomething99'],
+  ),
   // free text: URLs inside messages, labelled values
-  param('text', 'URL with access_token in an error message', 'GET https://graph.facebook.com/v23.0/me?access_token=abc123xyz&fields=id failed',
-    'GET https://graph.facebook.com/v23.0/me?access_token=[REDACTED]&fields=id failed', ['abc123xyz']),
-  param('text', 'URL with key= in a log line', 'fetch https://maps.example.com/api?key=k9q8w7e6&q=berlin',
-    'fetch https://maps.example.com/api?key=[REDACTED]&q=berlin', ['k9q8w7e6']),
-  param('text', 'password: label', 'login failed for admin, password: Tr0ub4dor&3', 'login failed for admin, password: [REDACTED]&3', ['Tr0ub4dor']),
-  param('text', 'JSON-looking text with a secret key', '{"client_secret":"cs_9988776655","client_id":"42"}',
-    '{"client_secret":"[REDACTED]","client_id":"42"}', ['cs_9988776655']),
+  param(
+    'text',
+    'URL with access_token in an error message',
+    'GET https://graph.facebook.com/v23.0/me?access_token=abc123xyz&fields=id failed',
+    'GET https://graph.facebook.com/v23.0/me?access_token=[REDACTED]&fields=id failed',
+    ['abc123xyz'],
+  ),
+  param(
+    'text',
+    'URL with key= in a log line',
+    'fetch https://maps.example.com/api?key=k9q8w7e6&q=berlin',
+    'fetch https://maps.example.com/api?key=[REDACTED]&q=berlin',
+    ['k9q8w7e6'],
+  ),
+  param('text', 'password: label', 'login failed for admin, password: Tr0ub4dor&3', 'login failed for admin, password: [REDACTED]&3', [
+    'Tr0ub4dor',
+  ]),
+  param(
+    'text',
+    'JSON-looking text with a secret key',
+    '{"client_secret":"cs_9988776655","client_id":"42"}',
+    '{"client_secret":"[REDACTED]","client_id":"42"}',
+    ['cs_9988776655'],
+  ),
   param('text', 'camel-case label', 'login PassWord: Hunter2x ok', 'login PassWord: [REDACTED] ok', ['Hunter2x']),
-  param('text', 'GraphQL argument with a password', 'mutation { customerCreate(input: {email: "x", password: "s3cret!"}) { userErrors { message } } }',
-    'mutation { customerCreate(input: {email: "x", password: "[REDACTED]"}) { userErrors { message } } }', ['s3cret!']),
-  param('text', 'env-style label', 'STRIPE_SECRET_KEY=ABCDEFabcdef123456 loaded', 'STRIPE_SECRET_KEY=[REDACTED] loaded', ['ABCDEFabcdef123456']),
+  param(
+    'text',
+    'GraphQL argument with a password',
+    'mutation { customerCreate(input: {email: "x", password: "s3cret!"}) { userErrors { message } } }',
+    'mutation { customerCreate(input: {email: "x", password: "[REDACTED]"}) { userErrors { message } } }',
+    ['s3cret!'],
+  ),
+  param('text', 'env-style label', 'STRIPE_SECRET_KEY=ABCDEFabcdef123456 loaded', 'STRIPE_SECRET_KEY=[REDACTED] loaded', [
+    'ABCDEFabcdef123456',
+  ]),
   param('text', 'quoted password with a space', "config: password = 'correct horse'", "config: password = '[REDACTED]'", ['correct horse']),
-  param('text', 'escaped JSON inside a log string', String.raw`body={\"token\":\"t0k3n-value\"}`, String.raw`body={\"token\":\"[REDACTED]\"}`, ['t0k3n-value']),
+  param(
+    'text',
+    'escaped JSON inside a log string',
+    String.raw`body={\"token\":\"t0k3n-value\"}`,
+    String.raw`body={\"token\":\"[REDACTED]\"}`,
+    ['t0k3n-value'],
+  ),
   // headers: a URL with a token inside a non-credential header
-  param('header', 'Referer with access_token', { referer: 'https://app.example.com/?access_token=abc123&x=1' },
-    { referer: 'https://app.example.com/?access_token=[REDACTED]&x=1' }, ['abc123']),
-  param('header', 'Location with code', { location: 'https://app.example.com/cb?code=oauthcode99&state=s1' },
-    { location: 'https://app.example.com/cb?code=[REDACTED]&state=s1' }, ['oauthcode99']),
-  param('header', 'Link header with sig', { link: '<https://cdn.example.com/f.png?sig=abcd1234&exp=1>; rel="preload"' },
-    { link: '<https://cdn.example.com/f.png?sig=[REDACTED]&exp=1>; rel="preload"' }, ['abcd1234']),
-  param('header', 'X-Debug with password label', { 'x-debug': 'db password=pg-pass-77' }, { 'x-debug': 'db password=[REDACTED]' }, ['pg-pass-77']),
+  param(
+    'header',
+    'Referer with access_token',
+    { referer: 'https://app.example.com/?access_token=abc123&x=1' },
+    { referer: 'https://app.example.com/?access_token=[REDACTED]&x=1' },
+    ['abc123'],
+  ),
+  param(
+    'header',
+    'Location with code',
+    { location: 'https://app.example.com/cb?code=oauthcode99&state=s1' },
+    { location: 'https://app.example.com/cb?code=[REDACTED]&state=s1' },
+    ['oauthcode99'],
+  ),
+  param(
+    'header',
+    'Link header with sig',
+    { link: '<https://cdn.example.com/f.png?sig=abcd1234&exp=1>; rel="preload"' },
+    { link: '<https://cdn.example.com/f.png?sig=[REDACTED]&exp=1>; rel="preload"' },
+    ['abcd1234'],
+  ),
+  param('header', 'X-Debug with password label', { 'x-debug': 'db password=pg-pass-77' }, { 'x-debug': 'db password=[REDACTED]' }, [
+    'pg-pass-77',
+  ]),
   // JSON: secret-named keys, in any casing
   param('json', 'password', { email_verified: true, password: 'hunter2' }, { email_verified: true, password: '[REDACTED]' }, ['hunter2']),
-  param('json', 'accessToken (camelCase)', { shop: 'demo', accessToken: 'shop-token-123' }, { shop: 'demo', accessToken: '[REDACTED]' }, ['shop-token-123']),
-  param('json', 'client_secret', { client_id: 'abc', client_secret: 'topsecret42' }, { client_id: 'abc', client_secret: '[REDACTED]' }, ['topsecret42']),
-  param('json', 'api_key nested in an array', { integrations: [{ name: 'mail', api_key: 'mk-55aa' }] },
-    { integrations: [{ name: 'mail', api_key: '[REDACTED]' }] }, ['mk-55aa']),
-  param('json', 'refresh_token and id_token', { refresh_token: 'rt-1', id_token: 'it-2' }, { refresh_token: '[REDACTED]', id_token: '[REDACTED]' }, ['rt-1', 'it-2'], 2),
+  param('json', 'accessToken (camelCase)', { shop: 'demo', accessToken: 'shop-token-123' }, { shop: 'demo', accessToken: '[REDACTED]' }, [
+    'shop-token-123',
+  ]),
+  param('json', 'client_secret', { client_id: 'abc', client_secret: 'topsecret42' }, { client_id: 'abc', client_secret: '[REDACTED]' }, [
+    'topsecret42',
+  ]),
+  param(
+    'json',
+    'api_key nested in an array',
+    { integrations: [{ name: 'mail', api_key: 'mk-55aa' }] },
+    { integrations: [{ name: 'mail', api_key: '[REDACTED]' }] },
+    ['mk-55aa'],
+  ),
+  param(
+    'json',
+    'refresh_token and id_token',
+    { refresh_token: 'rt-1', id_token: 'it-2' },
+    { refresh_token: '[REDACTED]', id_token: '[REDACTED]' },
+    ['rt-1', 'it-2'],
+    2,
+  ),
   param('json', 'appsecret_proof', { appsecret_proof: 'f00dfeed99' }, { appsecret_proof: '[REDACTED]' }, ['f00dfeed99']),
-  param('json', 'private_key', { type: 'service_account', private_key: 'MIIEvQIBADANBgkq' }, { type: 'service_account', private_key: '[REDACTED]' }, ['MIIEvQIBADANBgkq']),
+  param(
+    'json',
+    'private_key',
+    { type: 'service_account', private_key: 'MIIEvQIBADANBgkq' },
+    { type: 'service_account', private_key: '[REDACTED]' },
+    ['MIIEvQIBADANBgkq'],
+  ),
   param('json', 'numeric secret value', { pin: 1234, password: 98765432 }, { pin: 1234, password: '[REDACTED]' }, ['98765432']),
-  param('json', 'webhookSecret suffix', { topic: 'orders/create', webhookSecret: 'whs-abc-77' }, { topic: 'orders/create', webhookSecret: '[REDACTED]' }, ['whs-abc-77']),
+  param(
+    'json',
+    'webhookSecret suffix',
+    { topic: 'orders/create', webhookSecret: 'whs-abc-77' },
+    { topic: 'orders/create', webhookSecret: '[REDACTED]' },
+    ['whs-abc-77'],
+  ),
 ];
 
 function header(carrier: Carrier, name: string, input: unknown, expected: unknown, absent: string[], secret = 1): CorpusCase {
@@ -301,45 +456,93 @@ function header(carrier: Carrier, name: string, input: unknown, expected: unknow
 }
 
 const CREDENTIAL_HEADERS: CorpusCase[] = [
-  ...([
-    ['Authorization', 'Bearer ya29.a0AfH6SMBx'],
-    ['authorization', 'Basic dXNlcjpwYXNzd29yZA=='],
-    ['Proxy-Authorization', 'Basic cHJveHk6c2VjcmV0'],
-    ['Cookie', 'sid=s%3AabcDEF123; theme=dark'],
-    ['X-Shopify-Access-Token', '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'],
-    ['X-Api-Key', 'key-8c7b6a5d4e3f'],
-    ['Api-Key', 'plain-api-key-value'],
-    ['X-Auth-Token', 'auth-tok-00112233'],
-    ['X-Access-Token', 'acc-tok-44556677'],
-    ['X-Amz-Security-Token', 'FwoGZXIvYXdzEBYaDH'],
-    ['X-Shopify-Hmac-Sha256', 'XWmrwMey6OsLMeiZKwP4FppHH3cmAiiJJAweH5Jo4bM='],
-    ['X-Hub-Signature', 'sha1=7d38cdd689735b008b3c702edd92eea23791c5f6'],
-    ['X-Hub-Signature-256', 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17'],
-    ['X-CSRF-Token', 'csrf-998877'],
-    ['X-Client-Secret', 'client-secret-value'],
-    ['X-Session-Id', 'sess-1234abcd'],
-    ['x-goog-api-key', 'goog-key-value'],
-    ['Ocp-Apim-Subscription-Key', 'apim-key-value'],
-  ] as Array<[string, string]>).map(([name, value]) =>
-    header('header', `${name} header`, { [name]: value, 'content-type': 'application/json' },
-      { [name]: '[REDACTED]', 'content-type': 'application/json' }, [value]),
+  ...(
+    [
+      ['Authorization', 'Bearer ya29.a0AfH6SMBx'],
+      ['authorization', 'Basic dXNlcjpwYXNzd29yZA=='],
+      ['Proxy-Authorization', 'Basic cHJveHk6c2VjcmV0'],
+      ['Cookie', 'sid=s%3AabcDEF123; theme=dark'],
+      ['X-Shopify-Access-Token', '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'],
+      ['X-Api-Key', 'key-8c7b6a5d4e3f'],
+      ['Api-Key', 'plain-api-key-value'],
+      ['X-Auth-Token', 'auth-tok-00112233'],
+      ['X-Access-Token', 'acc-tok-44556677'],
+      ['X-Amz-Security-Token', 'FwoGZXIvYXdzEBYaDH'],
+      ['X-Shopify-Hmac-Sha256', 'XWmrwMey6OsLMeiZKwP4FppHH3cmAiiJJAweH5Jo4bM='],
+      ['X-Hub-Signature', 'sha1=7d38cdd689735b008b3c702edd92eea23791c5f6'],
+      ['X-Hub-Signature-256', 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17'],
+      ['X-CSRF-Token', 'csrf-998877'],
+      ['X-Client-Secret', 'client-secret-value'],
+      ['X-Session-Id', 'sess-1234abcd'],
+      ['x-goog-api-key', 'goog-key-value'],
+      ['Ocp-Apim-Subscription-Key', 'apim-key-value'],
+    ] as Array<[string, string]>
+  ).map(([name, value]) =>
+    header(
+      'header',
+      `${name} header`,
+      { [name]: value, 'content-type': 'application/json' },
+      { [name]: '[REDACTED]', 'content-type': 'application/json' },
+      [value],
+    ),
   ),
-  header('header', 'Set-Cookie with several values', { 'set-cookie': ['sid=abc123; HttpOnly', 'csrftoken=xyz789; Path=/'] },
-    { 'set-cookie': ['[REDACTED]', '[REDACTED]'] }, ['abc123', 'xyz789'], 2),
-  header('text', 'Authorization line in a log', 'request headers: Authorization: Basic dXNlcjpwYXNzd29yZA== host: x',
-    'request headers: Authorization: Basic [REDACTED] host: x', ['dXNlcjpwYXNzd29yZA']),
-  header('text', 'X-Api-Key line in a log', 'sent X-Api-Key: key-8c7b6a5d4e3f to upstream', 'sent X-Api-Key: [REDACTED] to upstream', ['key-8c7b6a5d4e3f']),
-  header('text', 'X-Auth-Token line in a log', 'x-auth-token=abc.def.ghi123 rejected', 'x-auth-token=[REDACTED] rejected', ['abc.def.ghi123']),
-  header('json', 'headers object with Authorization', { headers: { Authorization: 'Bearer opaque123', Accept: 'application/json' } },
-    { headers: { Authorization: '[REDACTED]', Accept: 'application/json' } }, ['opaque123']),
-  header('json', 'headers object with Cookie and X-Api-Key', { headers: { Cookie: 'sid=1a2b', 'X-Api-Key': 'k-3c4d' } },
-    { headers: { Cookie: '[REDACTED]', 'X-Api-Key': '[REDACTED]' } }, ['sid=1a2b', 'k-3c4d'], 2),
-  header('json', 'X-Shopify-Access-Token as a JSON key', { 'X-Shopify-Access-Token': 'opaque-admin-token' },
-    { 'X-Shopify-Access-Token': '[REDACTED]' }, ['opaque-admin-token']),
-  header('query', 'authorization as a query parameter', 'https://api.example.com/x?authorization=Basic%20abc123&v=2',
-    'https://api.example.com/x?authorization=[REDACTED]&v=2', ['abc123']),
-  header('query', 'X-Amz-Security-Token in a presigned URL', 'https://bucket.s3.amazonaws.com/f.csv?X-Amz-Security-Token=FwoGZXIv&X-Amz-Expires=300',
-    'https://bucket.s3.amazonaws.com/f.csv?X-Amz-Security-Token=[REDACTED]&X-Amz-Expires=300', ['FwoGZXIv']),
+  header(
+    'header',
+    'Set-Cookie with several values',
+    { 'set-cookie': ['sid=abc123; HttpOnly', 'csrftoken=xyz789; Path=/'] },
+    { 'set-cookie': ['[REDACTED]', '[REDACTED]'] },
+    ['abc123', 'xyz789'],
+    2,
+  ),
+  header(
+    'text',
+    'Authorization line in a log',
+    'request headers: Authorization: Basic dXNlcjpwYXNzd29yZA== host: x',
+    'request headers: Authorization: Basic [REDACTED] host: x',
+    ['dXNlcjpwYXNzd29yZA'],
+  ),
+  header('text', 'X-Api-Key line in a log', 'sent X-Api-Key: key-8c7b6a5d4e3f to upstream', 'sent X-Api-Key: [REDACTED] to upstream', [
+    'key-8c7b6a5d4e3f',
+  ]),
+  header('text', 'X-Auth-Token line in a log', 'x-auth-token=abc.def.ghi123 rejected', 'x-auth-token=[REDACTED] rejected', [
+    'abc.def.ghi123',
+  ]),
+  header(
+    'json',
+    'headers object with Authorization',
+    { headers: { Authorization: 'Bearer opaque123', Accept: 'application/json' } },
+    { headers: { Authorization: '[REDACTED]', Accept: 'application/json' } },
+    ['opaque123'],
+  ),
+  header(
+    'json',
+    'headers object with Cookie and X-Api-Key',
+    { headers: { Cookie: 'sid=1a2b', 'X-Api-Key': 'k-3c4d' } },
+    { headers: { Cookie: '[REDACTED]', 'X-Api-Key': '[REDACTED]' } },
+    ['sid=1a2b', 'k-3c4d'],
+    2,
+  ),
+  header(
+    'json',
+    'X-Shopify-Access-Token as a JSON key',
+    { 'X-Shopify-Access-Token': 'opaque-admin-token' },
+    { 'X-Shopify-Access-Token': '[REDACTED]' },
+    ['opaque-admin-token'],
+  ),
+  header(
+    'query',
+    'authorization as a query parameter',
+    'https://api.example.com/x?authorization=Basic%20abc123&v=2',
+    'https://api.example.com/x?authorization=[REDACTED]&v=2',
+    ['abc123'],
+  ),
+  header(
+    'query',
+    'X-Amz-Security-Token in a presigned URL',
+    'https://bucket.s3.amazonaws.com/f.csv?X-Amz-Security-Token=FwoGZXIv&X-Amz-Expires=300',
+    'https://bucket.s3.amazonaws.com/f.csv?X-Amz-Security-Token=[REDACTED]&X-Amz-Expires=300',
+    ['FwoGZXIv'],
+  ),
 ];
 
 // ---- Look-alikes that must survive ------------------------------------------------------------
@@ -426,7 +629,9 @@ const SURVIVING_TEXT: Array<[string, string]> = [
 const SURVIVORS: CorpusCase[] = [
   ...SURVIVING_TEXT.map(([name, text]) => survivor('text', name, text)),
   // JSON
-  survivor('json', 'metafield with key: "color"', { metafields: [{ namespace: 'custom', key: 'color', type: 'single_line_text_field', value: 'sand' }] }),
+  survivor('json', 'metafield with key: "color"', {
+    metafields: [{ namespace: 'custom', key: 'color', type: 'single_line_text_field', value: 'sand' }],
+  }),
   survivor('json', 'ids and timestamps as numbers', { id: 632910392, updated_at: 1732406400000, ad_id: 23851234567890 }),
   survivor('json', 'Shopify GID and SKU', { id: 'gid://shopify/Product/8123456789012', sku: 'SKU-12345-XL', price: '19.99' }),
   survivor('json', 'Luhn-invalid 16-digit number', { reference: 4111111111111112 }),
@@ -435,8 +640,19 @@ const SURVIVORS: CorpusCase[] = [
   survivor('json', 'boolean and null under secret-named keys', { hasPassword: false, nextPageToken: null, password: '' }),
   survivor('json', 'GraphQL pagination cursor', { after: 'eyJsYXN0X2lkIjo4MTIzNDU2Nzg5MDEyfQ', first: 50 }),
   survivor('json', 'idempotency key and session object', { idempotencyKey: 'order-1001-retry', session: { id: 7, started: '2026-11-23' } }),
-  survivor('json', 'Meta insights params', { date_preset: 'last_7d', level: 'campaign', fields: ['impressions', 'spend'], time_range: { since: '2026-11-01', until: '2026-11-23' } }),
-  survivor('json', 'nested arrays of prices', { lines: [[1, '19.99'], [2, '1,299.00']], currency: 'EUR' }),
+  survivor('json', 'Meta insights params', {
+    date_preset: 'last_7d',
+    level: 'campaign',
+    fields: ['impressions', 'spend'],
+    time_range: { since: '2026-11-01', until: '2026-11-23' },
+  }),
+  survivor('json', 'nested arrays of prices', {
+    lines: [
+      [1, '19.99'],
+      [2, '1,299.00'],
+    ],
+    currency: 'EUR',
+  }),
   survivor('json', 'public key is not private', { publicKey: 'pk-display-only', keyId: 'k1' }),
   survivor('json', 'UUID and version', { request_id: '550e8400-e29b-41d4-a716-446655440000', api_version: '2025-10' }),
   survivor('json', 'hex color and ZIP', { color: '#ff00aa', zip: '94103' }),
@@ -444,11 +660,27 @@ const SURVIVORS: CorpusCase[] = [
   // query strings
   survivor('query', 'Shopify list with fields', 'https://demo.myshopify.com/admin/api/2025-10/products.json?fields=id,title&limit=50'),
   survivor('query', 'since_id', 'https://demo.myshopify.com/admin/api/2025-10/orders.json?since_id=632910392&status=any'),
-  survivor('query', 'page_info cursor', 'https://demo.myshopify.com/admin/api/2025-10/products.json?page_info=eyJsYXN0X2lkIjo4MTIzfQ&limit=50'),
-  survivor('query', 'encoded timestamp', 'https://demo.myshopify.com/admin/api/2025-10/orders.json?created_at_min=2026-11-23T10%3A00%3A00Z'),
-  survivor('query', 'Meta insights', 'https://graph.facebook.com/v23.0/act_1234567890/insights?fields=spend,clicks&date_preset=last_7d&level=adset'),
+  survivor(
+    'query',
+    'page_info cursor',
+    'https://demo.myshopify.com/admin/api/2025-10/products.json?page_info=eyJsYXN0X2lkIjo4MTIzfQ&limit=50',
+  ),
+  survivor(
+    'query',
+    'encoded timestamp',
+    'https://demo.myshopify.com/admin/api/2025-10/orders.json?created_at_min=2026-11-23T10%3A00%3A00Z',
+  ),
+  survivor(
+    'query',
+    'Meta insights',
+    'https://graph.facebook.com/v23.0/act_1234567890/insights?fields=spend,clicks&date_preset=last_7d&level=adset',
+  ),
   survivor('query', 'Meta ids list', 'https://graph.facebook.com/v23.0/?ids=23851234567890123,23851234567890124'),
-  survivor('query', 'time_range JSON, encoded', 'https://graph.facebook.com/v23.0/act_1/insights?time_range=%7B%22since%22%3A%222026-11-01%22%7D'),
+  survivor(
+    'query',
+    'time_range JSON, encoded',
+    'https://graph.facebook.com/v23.0/act_1/insights?time_range=%7B%22since%22%3A%222026-11-01%22%7D',
+  ),
   survivor('query', 'locale and shop', 'https://app.example.com/auth?shop=demo.myshopify.com&locale=en-US'),
   survivor('query', 'fragment anchor', 'https://docs.example.com/guide#section-2'),
   survivor('query', 'no query', 'https://demo.myshopify.com/admin/api/2025-10/shop.json'),
@@ -456,26 +688,52 @@ const SURVIVORS: CorpusCase[] = [
   survivor('query', 'malformed percent escape', 'https://x.example.com/a?q=100%&r=%zz'),
   // headers
   survivor('header', 'typical request headers', {
-    host: 'demo.myshopify.com', 'content-type': 'application/json', accept: '*/*', 'user-agent': 'warden/0.1.0 (node 20.20.2)',
+    host: 'demo.myshopify.com',
+    'content-type': 'application/json',
+    accept: '*/*',
+    'user-agent': 'warden/0.1.0 (node 20.20.2)',
   }),
   survivor('header', 'Shopify response headers', {
-    'x-shopify-shop-api-call-limit': '32/40', 'x-request-id': '2f1c3a9e-0a6b-4c1d-9e8f-7a6b5c4d3e2f', 'x-shopify-api-version': '2025-10',
+    'x-shopify-shop-api-call-limit': '32/40',
+    'x-request-id': '2f1c3a9e-0a6b-4c1d-9e8f-7a6b5c4d3e2f',
+    'x-shopify-api-version': '2025-10',
   }),
   survivor('header', 'Meta usage headers', {
     'x-app-usage': '{"call_count":28,"total_cputime":25,"total_time":25}',
     'x-business-use-case-usage': '{"1234567890":[{"type":"ads_management","call_count":1}]}',
     'x-fb-trace-id': 'AbCdEfGh123',
   }),
-  survivor('header', 'Link header with page_info', { link: '<https://demo.myshopify.com/admin/api/2025-10/products.json?limit=50&page_info=eyJsYXN0X2lkIjo4MTIzfQ>; rel="next"' }),
+  survivor('header', 'Link header with page_info', {
+    link: '<https://demo.myshopify.com/admin/api/2025-10/products.json?limit=50&page_info=eyJsYXN0X2lkIjo4MTIzfQ>; rel="next"',
+  }),
   survivor('header', 'date, etag, retry-after, content-length', {
-    date: 'Sun, 23 Nov 2026 10:00:00 GMT', etag: 'W/"5c1e2d3f"', 'retry-after': '2.0', 'content-length': '1234',
+    date: 'Sun, 23 Nov 2026 10:00:00 GMT',
+    etag: 'W/"5c1e2d3f"',
+    'retry-after': '2.0',
+    'content-length': '1234',
   }),
   survivor('header', 'multi-value header', { vary: ['Accept', 'Accept-Encoding'] }),
   survivor('header', ':authority pseudo-header', { ':authority': 'graph.facebook.com', ':path': '/v23.0/me' }),
 ];
 
 export const CORPUS: CorpusCase[] = [
-  ...EMAILS, ...PHONES, ...CARDS, ...SHOPIFY, ...META, ...STRIPE, ...AWS, ...GITHUB, ...SLACK, ...JWTS,
-  ...PEMS, ...DB_URLS, ...GOOGLE, ...OPENAI, ...SENDGRID, ...BEARERS, ...PARAMS, ...CREDENTIAL_HEADERS,
+  ...EMAILS,
+  ...PHONES,
+  ...CARDS,
+  ...SHOPIFY,
+  ...META,
+  ...STRIPE,
+  ...AWS,
+  ...GITHUB,
+  ...SLACK,
+  ...JWTS,
+  ...PEMS,
+  ...DB_URLS,
+  ...GOOGLE,
+  ...OPENAI,
+  ...SENDGRID,
+  ...BEARERS,
+  ...PARAMS,
+  ...CREDENTIAL_HEADERS,
   ...SURVIVORS,
 ];

@@ -3,15 +3,7 @@
 // scrubHeaders' shape, and a few family edge cases.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  REDACTED,
-  newPiiCounts,
-  scrubHeaders,
-  scrubLine,
-  scrubText,
-  scrubUrl,
-  scrubValue,
-} from '../../../core/scrub/scrubber.ts';
+import { REDACTED, newPiiCounts, scrubHeaders, scrubLine, scrubText, scrubUrl, scrubValue } from '../../../core/scrub/scrubber.ts';
 import { isCardNumber, luhnValid } from '../../../core/scrub/card.ts';
 
 function deepFreeze<T>(v: T): T {
@@ -74,7 +66,10 @@ describe('scrubText', () => {
 
   test('several findings in one string', () => {
     const counts = newPiiCounts();
-    const out = scrubText('jane@example.com paid with 5555 5555 5555 4444, call (415) 555-0132, token ghp_R2d2C3poBB8aLuke5kyWalker0123456789', counts);
+    const out = scrubText(
+      'jane@example.com paid with 5555 5555 5555 4444, call (415) 555-0132, token ghp_R2d2C3poBB8aLuke5kyWalker0123456789',
+      counts,
+    );
     assert.equal(out, '[email_redacted] paid with [card_redacted], call [phone_redacted], token [REDACTED]');
     assert.deepEqual(counts, { email: 1, phone: 1, card: 1, secret: 1 });
   });
@@ -220,16 +215,57 @@ describe('scrubUrl', () => {
 
   test('never throws on malformed input', () => {
     const malformed = [
-      '', '?', '#', '&', '=', '%', '%%%', '?=&=', '?a=%E0%A4%A', 'http://[::1', ':::://', '#?#?',
-      'https://x/?q=%', 'https://x/?%zz=1', '?token=%E0%A4%A', 'https://x/?e=\uD800%40example.com', '\uDFFF?\uD800=\uD800',
+      '',
+      '?',
+      '#',
+      '&',
+      '=',
+      '%',
+      '%%%',
+      '?=&=',
+      '?a=%E0%A4%A',
+      'http://[::1',
+      ':::://',
+      '#?#?',
+      'https://x/?q=%',
+      'https://x/?%zz=1',
+      '?token=%E0%A4%A',
+      'https://x/?e=\uD800%40example.com',
+      '\uDFFF?\uD800=\uD800',
     ];
     for (const url of malformed) assert.equal(typeof scrubUrl(url), 'string', JSON.stringify(url));
   });
 
   test('never throws on random URL-ish strings (deterministic fuzz)', () => {
-    const alphabet = ['a', 'Z', '0', '9', '%', '2', 'B', '4', '@', '?', '&', '=', '#', '/', ':', '.', '+', ' ', '-', '_', '\uD800', 'é', 'token', 'key', 'EAA'];
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      '9',
+      '%',
+      '2',
+      'B',
+      '4',
+      '@',
+      '?',
+      '&',
+      '=',
+      '#',
+      '/',
+      ':',
+      '.',
+      '+',
+      ' ',
+      '-',
+      '_',
+      '\uD800',
+      'é',
+      'token',
+      'key',
+      'EAA',
+    ];
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let i = 0; i < 3000; i++) {
       let s = 'https://x.example.com/';
       const n = Math.floor(rand() * 40);
@@ -266,6 +302,11 @@ describe('scrubHeaders', () => {
 
   test('header names are matched case-insensitively and by fragment', () => {
     const out = scrubHeaders({ AUTHORIZATION: 'x', 'X-My-Service-Token': 'y', 'X-Webhook-Signature': 'z', 'Content-Type': 'text/plain' });
-    assert.deepEqual(out, { AUTHORIZATION: REDACTED, 'X-My-Service-Token': REDACTED, 'X-Webhook-Signature': REDACTED, 'Content-Type': 'text/plain' });
+    assert.deepEqual(out, {
+      AUTHORIZATION: REDACTED,
+      'X-My-Service-Token': REDACTED,
+      'X-Webhook-Signature': REDACTED,
+      'Content-Type': 'text/plain',
+    });
   });
 });

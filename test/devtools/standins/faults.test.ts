@@ -14,7 +14,7 @@ describe('stand-in faults', () => {
   });
   after(() => s.close());
 
-  it('status: answers with that status and Shopify\'s body, for `times` requests', async () => {
+  it("status: answers with that status and Shopify's body, for `times` requests", async () => {
     s.setFault({ kind: 'status', status: 503, times: 2 });
     for (let i = 0; i < 2; i++) {
       const r = await get();
@@ -29,7 +29,9 @@ describe('stand-in faults', () => {
     s.setFault({ kind: 'status', status: 403, times: 1 });
     assert.deepEqual(await (await get()).json(), { errors: '[API] This action requires merchant approval for write_products scope.' });
     s.setFault({ kind: 'status', status: 401, times: 1 });
-    assert.deepEqual(await (await get()).json(), { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+    assert.deepEqual(await (await get()).json(), {
+      errors: '[API] Invalid API key or access token (unrecognized login or wrong password)',
+    });
   });
 
   it('rate_limit: the real 429 with Retry-After', async () => {
@@ -37,7 +39,9 @@ describe('stand-in faults', () => {
     const r = await get();
     assert.equal(r.status, 429);
     assert.equal(r.headers.get('retry-after'), '2.0');
-    assert.deepEqual(await r.json(), { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' });
+    assert.deepEqual(await r.json(), {
+      errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+    });
     assert.equal((await get()).status, 200);
   });
 

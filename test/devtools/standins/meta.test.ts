@@ -93,7 +93,11 @@ describe('Meta stand-in', () => {
   });
 
   it('creates a campaign from form parameters and lists it first', async () => {
-    const r = await call('POST', `/${ACT}/campaigns`, 'name=Winter+Push&objective=OUTCOME_TRAFFIC&status=PAUSED&daily_budget=1500&special_ad_categories=%5B%5D');
+    const r = await call(
+      'POST',
+      `/${ACT}/campaigns`,
+      'name=Winter+Push&objective=OUTCOME_TRAFFIC&status=PAUSED&daily_budget=1500&special_ad_categories=%5B%5D',
+    );
     assert.equal(r.status, 200);
     assert.match(r.json.id, /^\d{15,}$/);
     const list = await call('GET', `/${ACT}/campaigns?fields=name,daily_budget`);
@@ -153,7 +157,7 @@ describe('Meta stand-in', () => {
 });
 
 describe('Meta stand-in: errors and rate limits', () => {
-  it('meta_error faults answer with Meta\'s status and body for codes 4, 17, 613, 190, 100', async () => {
+  it("meta_error faults answer with Meta's status and body for codes 4, 17, 613, 190, 100", async () => {
     const s = await startMetaStandin({ token: TOKEN });
     try {
       const call = client(s);

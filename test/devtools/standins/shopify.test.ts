@@ -37,7 +37,7 @@ describe('Shopify stand-in: REST', () => {
     assert.equal(s.shop, 'warden-demo.myshopify.com');
   });
 
-  it('refuses a missing or wrong token with Shopify\'s 401', async () => {
+  it("refuses a missing or wrong token with Shopify's 401", async () => {
     for (const token of ['', 'shpat_wrong']) {
       const r = await client(s, token).call('GET', '/products.json');
       assert.equal(r.status, 401);
@@ -62,7 +62,13 @@ describe('Shopify stand-in: REST', () => {
 
   it('honours limit and fields, and paginates with a Link header', async () => {
     const first = await api.call('GET', '/products.json?limit=2&fields=id,title');
-    assert.deepEqual(first.json.products.map((p: any) => Object.keys(p)), [['id', 'title'], ['id', 'title']]);
+    assert.deepEqual(
+      first.json.products.map((p: any) => Object.keys(p)),
+      [
+        ['id', 'title'],
+        ['id', 'title'],
+      ],
+    );
     const link = first.headers.get('link')!;
     const m = /<https:\/\/warden-demo\.myshopify\.com(\/admin\/api\/2025-10\/products\.json\?[^>]+)>; rel="next"/.exec(link);
     assert.ok(m, link);
@@ -119,7 +125,11 @@ describe('Shopify stand-in: REST', () => {
 
   it('sets inventory levels', async () => {
     const v = (await api.call('GET', '/variants/447654529.json')).json.variant;
-    const r = await api.call('POST', '/inventory_levels/set.json', { location_id: 655441491, inventory_item_id: v.inventory_item_id, available: 3 });
+    const r = await api.call('POST', '/inventory_levels/set.json', {
+      location_id: 655441491,
+      inventory_item_id: v.inventory_item_id,
+      available: 3,
+    });
     assert.equal(r.status, 200);
     assert.equal(r.json.inventory_level.available, 3);
     assert.equal((await api.call('GET', '/variants/447654529.json')).json.variant.inventory_quantity, 3);
@@ -130,7 +140,9 @@ describe('Shopify stand-in: REST', () => {
 
   it('lists and creates webhooks', async () => {
     const before = (await api.call('GET', '/webhooks.json')).json.webhooks.length;
-    const r = await api.call('POST', '/webhooks.json', { webhook: { topic: 'orders/create', address: 'https://example.com/hook', format: 'json' } });
+    const r = await api.call('POST', '/webhooks.json', {
+      webhook: { topic: 'orders/create', address: 'https://example.com/hook', format: 'json' },
+    });
     assert.equal(r.status, 201);
     assert.equal(r.json.webhook.topic, 'orders/create');
     assert.equal((await api.call('GET', '/webhooks.json')).json.webhooks.length, before + 1);
@@ -176,7 +188,7 @@ describe('Shopify stand-in: REST', () => {
 });
 
 describe('Shopify stand-in: scopes', () => {
-  it('answers 403 with the scope in Shopify\'s words when the token lacks it', async () => {
+  it("answers 403 with the scope in Shopify's words when the token lacks it", async () => {
     const s = await startShopifyStandin({ token: TOKEN, scopes: ['read_products'] });
     try {
       const api = client(s);
@@ -211,7 +223,9 @@ describe('Shopify stand-in: REST rate limit (leaky bucket)', () => {
       assert.equal(limited.status, 429);
       assert.equal(limited.headers.get('retry-after'), '2.0');
       assert.equal(limited.headers.get('x-shopify-shop-api-call-limit'), '40/40');
-      assert.deepEqual(limited.json, { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' });
+      assert.deepEqual(limited.json, {
+        errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+      });
       t += 1000; // two calls leak out
       assert.equal((await api.call('GET', '/shop.json')).status, 200);
       assert.equal((await api.call('GET', '/shop.json')).status, 200);
@@ -247,7 +261,10 @@ describe('Shopify stand-in: GraphQL', () => {
   it('answers shop and products with edges and nodes, and the calculated cost', async () => {
     const r = await api.gql('{ shop { name } products(first: 2) { edges { node { id title } } } }');
     assert.equal(r.data.shop.name, 'Warden Demo Store');
-    assert.deepEqual(r.data.products.edges.map((e: any) => e.node.id), ['gid://shopify/Product/632910392', 'gid://shopify/Product/921728736']);
+    assert.deepEqual(
+      r.data.products.edges.map((e: any) => e.node.id),
+      ['gid://shopify/Product/632910392', 'gid://shopify/Product/921728736'],
+    );
     // shop 1 + connection 2 + 2 products × 1
     assert.equal(r.extensions.cost.requestedQueryCost, 5);
     assert.equal(r.extensions.cost.actualQueryCost, 5);
@@ -268,20 +285,33 @@ describe('Shopify stand-in: GraphQL', () => {
   });
 
   it('productUpdate and productVariantsBulkUpdate change the store', async () => {
-    const u = await api.gql('mutation($id: ID!) { productUpdate(product: {id: $id, title: "Renamed"}) { product { id title } userErrors { field message } } }', { id: 'gid://shopify/Product/921728736' });
+    const u = await api.gql(
+      'mutation($id: ID!) { productUpdate(product: {id: $id, title: "Renamed"}) { product { id title } userErrors { field message } } }',
+      { id: 'gid://shopify/Product/921728736' },
+    );
     assert.deepEqual(u.data.productUpdate, { product: { id: 'gid://shopify/Product/921728736', title: 'Renamed' }, userErrors: [] });
     assert.equal(u.extensions.cost.requestedQueryCost, 10);
-    const legacy = await api.gql('mutation { productUpdate(input: {id: "gid://shopify/Product/921728736", title: "Renamed again"}) { product { title } } }');
+    const legacy = await api.gql(
+      'mutation { productUpdate(input: {id: "gid://shopify/Product/921728736", title: "Renamed again"}) { product { title } } }',
+    );
     assert.equal(legacy.data.productUpdate.product.title, 'Renamed again');
     assert.equal((await api.call('GET', '/products/921728736.json')).json.product.title, 'Renamed again');
 
-    const p = await api.gql(`mutation { productVariantsBulkUpdate(productId: "gid://shopify/Product/632910392", variants: [{id: "gid://shopify/ProductVariant/49148385", price: "149.00"}]) {
+    const p =
+      await api.gql(`mutation { productVariantsBulkUpdate(productId: "gid://shopify/Product/632910392", variants: [{id: "gid://shopify/ProductVariant/49148385", price: "149.00"}]) {
       productVariants { id price } userErrors { field message code } } }`);
-    assert.deepEqual(p.data.productVariantsBulkUpdate, { productVariants: [{ id: 'gid://shopify/ProductVariant/49148385', price: '149.00' }], userErrors: [] });
+    assert.deepEqual(p.data.productVariantsBulkUpdate, {
+      productVariants: [{ id: 'gid://shopify/ProductVariant/49148385', price: '149.00' }],
+      userErrors: [],
+    });
     assert.equal((await api.call('GET', '/variants/49148385.json')).json.variant.price, '149.00');
 
-    const wrong = await api.gql('mutation { productVariantsBulkUpdate(productId: "gid://shopify/Product/632910392", variants: [{id: "gid://shopify/ProductVariant/1", price: "1.00"}]) { userErrors { field message code } } }');
-    assert.deepEqual(wrong.data.productVariantsBulkUpdate.userErrors, [{ field: ['variants', '0', 'id'], message: 'Product variant does not exist', code: 'PRODUCT_VARIANT_DOES_NOT_EXIST' }]);
+    const wrong = await api.gql(
+      'mutation { productVariantsBulkUpdate(productId: "gid://shopify/Product/632910392", variants: [{id: "gid://shopify/ProductVariant/1", price: "1.00"}]) { userErrors { field message code } } }',
+    );
+    assert.deepEqual(wrong.data.productVariantsBulkUpdate.userErrors, [
+      { field: ['variants', '0', 'id'], message: 'Product variant does not exist', code: 'PRODUCT_VARIANT_DOES_NOT_EXIST' },
+    ]);
   });
 
   it('productDelete actually deletes, and reports a missing product in userErrors', async () => {
@@ -290,7 +320,10 @@ describe('Shopify stand-in: GraphQL', () => {
     assert.deepEqual(d.data.productDelete, { deletedProductId: 'gid://shopify/Product/1071559573', userErrors: [] });
     assert.equal((await api.call('GET', '/products/1071559573.json')).status, 404);
     const again = await api.gql(q, { id: 'gid://shopify/Product/1071559573' });
-    assert.deepEqual(again.data.productDelete, { deletedProductId: null, userErrors: [{ field: ['id'], message: 'Product does not exist' }] });
+    assert.deepEqual(again.data.productDelete, {
+      deletedProductId: null,
+      userErrors: [{ field: ['id'], message: 'Product does not exist' }],
+    });
   });
 
   it('answers an unknown field the way Shopify words it, with the cost', async () => {
@@ -336,7 +369,13 @@ describe('Shopify stand-in: GraphQL', () => {
 describe('Shopify stand-in: GraphQL throttling', () => {
   it('answers THROTTLED (HTTP 200, no data, actualQueryCost null) once the cost bucket is empty', async () => {
     let t = 1_700_000_000_000;
-    const s = await startShopifyStandin({ token: TOKEN, enforceRateLimit: true, graphqlBucketSize: 10, graphqlRestoreRate: 1, now: () => t });
+    const s = await startShopifyStandin({
+      token: TOKEN,
+      enforceRateLimit: true,
+      graphqlBucketSize: 10,
+      graphqlRestoreRate: 1,
+      now: () => t,
+    });
     try {
       const api = client(s);
       const q = '{ products(first: 2) { nodes { id } } }'; // cost 4
@@ -344,8 +383,14 @@ describe('Shopify stand-in: GraphQL throttling', () => {
       assert.ok((await api.gql(q)).data);
       const r = await api.gql(q);
       assert.equal(r.data, undefined);
-      assert.deepEqual(r.errors, [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }]);
-      assert.deepEqual(r.extensions.cost, { requestedQueryCost: 4, actualQueryCost: null, throttleStatus: { maximumAvailable: 10, currentlyAvailable: 2, restoreRate: 1 } });
+      assert.deepEqual(r.errors, [
+        { message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } },
+      ]);
+      assert.deepEqual(r.extensions.cost, {
+        requestedQueryCost: 4,
+        actualQueryCost: null,
+        throttleStatus: { maximumAvailable: 10, currentlyAvailable: 2, restoreRate: 1 },
+      });
       t += 2000; // 2 points restored
       assert.ok((await api.gql(q)).data);
     } finally {

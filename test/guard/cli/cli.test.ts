@@ -50,13 +50,21 @@ describe('warden-guard CLI', () => {
       { method: 'GET', url: `${shop}/products.json`, status: 200 },
       { method: 'PUT', url: `${shop}/variants/808950810.json`, status: 200, body: { variant: { price: '9.99' } } },
       { method: 'DELETE', url: `${shop}/products/1.json`, status: 200 },
-      { method: 'POST', url: `${shop}/graphql.json`, status: 200, body: { query: 'mutation { productDelete(input: {id: "gid://shopify/Product/2"}) { deletedProductId } }' } },
+      {
+        method: 'POST',
+        url: `${shop}/graphql.json`,
+        status: 200,
+        body: { query: 'mutation { productDelete(input: {id: "gid://shopify/Product/2"}) { deletedProductId } }' },
+      },
       { method: 'DELETE', url: `${shop}/products/3.json`, status: 200 },
       { method: 'GET', url: 'https://graph.facebook.com/v23.0/act_123/campaigns', status: 200 },
     ];
     const r = cli(['assess'], ops.map((o) => JSON.stringify(o)).join('\n') + '\n');
     assert.equal(r.code, 0, r.err);
-    const out = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const out = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(out.length, 6);
     for (const o of out) for (const k of ['platform', 'endpoint', 'operation', 'risk_level', 'rules', 'alerts']) assert.ok(k in o, k);
     assert.equal(out[0].risk_level, 0);
@@ -72,9 +80,15 @@ describe('warden-guard CLI', () => {
   });
 
   it('assess: a bad line gives a specific error, the rest still run, exit 1', () => {
-    const r = cli(['assess'], `{"method":"GET","url":"${shop}/shop.json"}\nnot json\n{"method":"POST","url":"${shop}/graphql.json","body":{"query":"mutation {"}}\n{"url":"x"}\n`);
+    const r = cli(
+      ['assess'],
+      `{"method":"GET","url":"${shop}/shop.json"}\nnot json\n{"method":"POST","url":"${shop}/graphql.json","body":{"query":"mutation {"}}\n{"url":"x"}\n`,
+    );
     assert.equal(r.code, 1);
-    const out = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const out = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(out.length, 4);
     assert.equal(out[0].risk_level, 0);
     assert.match(out[1].error, /not JSON/);
@@ -86,25 +100,69 @@ describe('warden-guard CLI', () => {
     const dataDir = tempDir();
     const store = AuditStore.open({ dataDir, instanceId: newId() });
     const base: Omit<AuditEvent, 'id' | 'ts' | 'method' | 'risk_level' | 'platform' | 'outcome'> = {
-      session_id: 's1', instance_id: 'i1', client: 'test/1', tool: 'shopify_rest', target: 'demo.myshopify.com',
-      endpoint: '/admin/api/{version}/products/{id}.json', operation: null, status: 200, latency_ms: 1.5, rules: [],
-      error: null, pii: { email: 0, phone: 0, card: 0, secret: 0 }, usage: null,
+      session_id: 's1',
+      instance_id: 'i1',
+      client: 'test/1',
+      tool: 'shopify_rest',
+      target: 'demo.myshopify.com',
+      endpoint: '/admin/api/{version}/products/{id}.json',
+      operation: null,
+      status: 200,
+      latency_ms: 1.5,
+      rules: [],
+      error: null,
+      pii: { email: 0, phone: 0, card: 0, secret: 0 },
+      usage: null,
     };
     const t0 = Date.now() - 60_000;
     const rows: AuditEvent[] = [
       { ...base, id: newId(), ts: t0, method: 'GET', risk_level: 0, platform: 'shopify', outcome: 'forwarded' },
-      { ...base, id: newId(), ts: t0 + 1, method: 'DELETE', risk_level: 3, platform: 'shopify', outcome: 'forwarded', rules: ['shopify.product.delete'] },
-      { ...base, id: newId(), ts: t0 + 2, method: 'POST', risk_level: 2, platform: 'meta', outcome: 'blocked', endpoint: '=cmd|x', tool: 'meta_graph' },
+      {
+        ...base,
+        id: newId(),
+        ts: t0 + 1,
+        method: 'DELETE',
+        risk_level: 3,
+        platform: 'shopify',
+        outcome: 'forwarded',
+        rules: ['shopify.product.delete'],
+      },
+      {
+        ...base,
+        id: newId(),
+        ts: t0 + 2,
+        method: 'POST',
+        risk_level: 2,
+        platform: 'meta',
+        outcome: 'blocked',
+        endpoint: '=cmd|x',
+        tool: 'meta_graph',
+      },
     ];
     for (const e of rows) store.record(e);
-    store.recordAlert({ id: newId(), ts: t0 + 3, session_id: 's1', instance_id: 'i1', rule: 'consecutive_deletes', severity: 'critical', message: '3 DELETE calls in a row', event_ids: [rows[1]!.id] });
+    store.recordAlert({
+      id: newId(),
+      ts: t0 + 3,
+      session_id: 's1',
+      instance_id: 'i1',
+      rule: 'consecutive_deletes',
+      severity: 'critical',
+      message: '3 DELETE calls in a row',
+      event_ids: [rows[1]!.id],
+    });
     await store.close();
 
     const table = cli(['audit', '--data-dir', dataDir]);
     assert.equal(table.code, 0);
     assert.equal(table.out.trim().split('\n').length, 3);
-    const json = cli(['audit', '--json', '--data-dir', dataDir]).out.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(json.map((e) => e.id), rows.map((e) => e.id).reverse());
+    const json = cli(['audit', '--json', '--data-dir', dataDir])
+      .out.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      json.map((e) => e.id),
+      rows.map((e) => e.id).reverse(),
+    );
     assert.deepEqual(json[1].rules, ['shopify.product.delete']);
     const risky = cli(['audit', '--json', '--min-risk', '2', '--data-dir', dataDir]).out.trim().split('\n');
     assert.equal(risky.length, 2);
@@ -114,7 +172,10 @@ describe('warden-guard CLI', () => {
     assert.equal(csv.length, 4);
     assert.match(csv[0]!, /^id,ts,session_id/);
     assert.match(csv[1]!, /'=cmd\|x/, 'formula-looking cells are neutralised');
-    const alerts = cli(['audit', '--alerts', '--json', '--data-dir', dataDir]).out.trim().split('\n').map((l) => JSON.parse(l));
+    const alerts = cli(['audit', '--alerts', '--json', '--data-dir', dataDir])
+      .out.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(alerts[0].rule, 'consecutive_deletes');
     const env = cli(['audit', '--json'], '', { WARDEN_DATA_DIR: dataDir });
     assert.equal(env.out.trim().split('\n').length, 3);
@@ -127,10 +188,22 @@ describe('warden-guard CLI', () => {
 
   it('user rules from the data dir apply, and a bad rule is named while the rest load', () => {
     const dataDir = tempDir();
-    writeFileSync(join(dataDir, 'rules.json'), JSON.stringify({ rules: [
-      { id: 'custom.giftcards', platform: 'shopify', match: { method: 'GET', path: '/admin/api/{version}/gift_cards.json' }, level: 2, label: 'Gift cards read', category: 'giftcard' },
-      { id: 'custom.broken', platform: 'shopify', match: {}, level: 9, label: 'x', category: 'x' },
-    ] }));
+    writeFileSync(
+      join(dataDir, 'rules.json'),
+      JSON.stringify({
+        rules: [
+          {
+            id: 'custom.giftcards',
+            platform: 'shopify',
+            match: { method: 'GET', path: '/admin/api/{version}/gift_cards.json' },
+            level: 2,
+            label: 'Gift cards read',
+            category: 'giftcard',
+          },
+          { id: 'custom.broken', platform: 'shopify', match: {}, level: 9, label: 'x', category: 'x' },
+        ],
+      }),
+    );
     const r = cli(['assess', '--data-dir', dataDir], JSON.stringify({ method: 'GET', url: `${shop}/gift_cards.json` }) + '\n');
     assert.equal(r.code, 0);
     const out = JSON.parse(r.out);

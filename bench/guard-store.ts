@@ -23,6 +23,7 @@ function rssMb(pid: number): { rss: number; peak: number } {
 
 function event(i: number): AuditEvent {
   return {
+    v: 2,
     id: newId(),
     ts: Date.now(),
     session_id: 'seed',
@@ -34,6 +35,8 @@ function event(i: number): AuditEvent {
     method: i % 5 === 0 ? 'PUT' : 'GET',
     endpoint: '/admin/api/{version}/products/{id}.json',
     operation: null,
+    action: i % 5 === 0 ? 'write' : 'read',
+    categories: ['product'],
     status: 200,
     latency_ms: 0.5,
     risk_level: i % 5 === 0 ? 1 : 0,

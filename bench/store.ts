@@ -41,6 +41,7 @@ function benchId(ts: number): string {
 
 function event(ts: number, i: number): AuditEvent {
   return {
+    v: 2,
     id: benchId(ts),
     ts,
     session_id: `sess-${i % 7}`,
@@ -52,6 +53,8 @@ function event(ts: number, i: number): AuditEvent {
     method: i % 5 ? 'GET' : 'POST',
     endpoint: '/admin/api/{version}/products/{id}.json',
     operation: i % 4 ? null : 'mutation productUpdate',
+    action: i % 5 && i % 4 ? 'read' : 'write',
+    categories: i % 4 ? ['product'] : [],
     status: 200,
     latency_ms: 40 + (i % 90),
     risk_level: (i % 4) as 0 | 1 | 2 | 3,

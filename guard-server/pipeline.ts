@@ -9,10 +9,11 @@
 // customer datum can reach the journal, the store, an alert or an upload. The only copy of a
 // credential is in `call.upstream.headers`, which goes to undici and nowhere else.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
 import { classify } from '../core/classify/index.ts';
 import { maskHost } from '../core/classify/host.ts';
 import { newId } from '../core/ids.ts';
+import { sequenceStep } from '../core/alerts/sequence.ts';
+import { EVENT_SCHEMA_VERSION } from '../core/protocol/event.ts';
 import type { RuleEngine } from '../core/rules/engine.ts';
 import { newPiiCounts, scrubText, scrubUrl, scrubValue } from '../core/scrub/scrubber.ts';
 import type { Alert, AuditEvent, RiskResult } from '../core/types.ts';
@@ -20,7 +21,7 @@ import type { GuardConfig } from './config.ts';
 import type { ControlWatcher } from './control.ts';
 import type { Pacer } from './forward/pacing.ts';
 import { SsrfError, checkUrl } from './forward/ssrf.ts';
-import { send, UpstreamError, type UpstreamResponse } from './forward/upstream.ts';
+import { send, UpstreamError, type UpstreamPool, type UpstreamResponse } from './forward/upstream.ts';
 import { usageSnapshot } from './forward/usage.ts';
 import { decide } from './policy.ts';
 import type { GuardSession } from './session.ts';
@@ -33,7 +34,7 @@ export interface GuardContext {
   store: AuditStore;
   control: ControlWatcher;
   pacer: Pacer;
-  dispatchers: { platform: Dispatcher; open: Dispatcher };
+  dispatchers: { platform: UpstreamPool; open: UpstreamPool };
   /** Every configured secret: a last line of defence on strings that leave the guard. */
   redact: (s: string) => string;
   /** Sends an alert to the MCP client; never awaited on the request path. */
@@ -75,6 +76,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   const risk = ctx.rules.assess(call.op, cls);
 
   const event: AuditEvent = {
+    v: EVENT_SCHEMA_VERSION,
     id: newId(),
     ts: Date.now(),
     session_id: session.id,
@@ -86,6 +88,8 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
     method: call.upstream.method,
     endpoint: cls.endpoint,
     operation: cls.operation === null ? null : scrubText(cls.operation),
+    action: risk.action,
+    categories: risk.categories,
     status: null,
     latency_ms: null,
     risk_level: risk.risk_level,
@@ -152,7 +156,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
     event.outcome = e.kind === 'ssrf' ? 'denied' : 'error';
     const message = ctx.redact(scrubText(`${e.kind}: ${e.message}`));
     event.error = forRecord(message);
-    return { kind: 'failed', message: `Warden: ${message}`, event, risk, alerts: finish(ctx, session, event, risk) };
+    return { kind: 'failed', message: `Warden: ${message}`, event, risk, alerts: finish(ctx, session, event) };
   }
 
   // Stage 10 — journal the outcome, then sequence alerts.
@@ -161,7 +165,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   event.outcome = response.status === 429 ? 'throttled' : 'forwarded';
   event.usage = usageSnapshot(cls.platform, response.headers, response.body, cls.graphql !== null);
   ctx.pacer.observe(paceKey, response.status, event.usage);
-  return { kind: 'response', response, event, risk, alerts: finish(ctx, session, event, risk) };
+  return { kind: 'response', response, event, risk, alerts: finish(ctx, session, event) };
 }
 
 function elapsed(started: number): number {
@@ -185,12 +189,12 @@ function refuse(
     message: ctx.redact(`Warden ${outcome} this call: ${reason}`),
     event,
     risk,
-    alerts: finish(ctx, session, event, risk),
+    alerts: finish(ctx, session, event),
   };
 }
 
 /** Records the final event (durable before the agent sees the response), then the alerts. */
-function finish(ctx: GuardContext, session: GuardSession, event: AuditEvent, risk: RiskResult): Alert[] {
+function finish(ctx: GuardContext, session: GuardSession, event: AuditEvent): Alert[] {
   try {
     ctx.store.record(event);
   } catch (err) {
@@ -201,16 +205,12 @@ function finish(ctx: GuardContext, session: GuardSession, event: AuditEvent, ris
     );
   }
   session.count(event.outcome, event.risk_level);
-  const raised = session.detector.observe({
-    event_id: event.id,
-    ts: event.ts,
-    platform: event.platform,
-    action: risk.action,
-    status: event.status,
-    categories: risk.categories,
-  });
+  // The detector reads only what the stored event carries, so replaying stored events (the CLI,
+  // cloud-lite, the extension) raises exactly the alerts the guard raised.
+  const raised = session.detector.observe(sequenceStep(event));
   if (raised.length === 0) return [];
   const alerts: Alert[] = raised.map((r) => ({
+    v: EVENT_SCHEMA_VERSION,
     id: newId(),
     ts: event.ts,
     session_id: session.id,

@@ -2,6 +2,7 @@
 // serves one agent session over stdio until the client goes away, and drains the store.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { newId } from '../core/ids.ts';
+import { ALERT_LOGGER, alertNotification } from '../core/protocol/notification.ts';
 import type { Alert } from '../core/types.ts';
 import { configSecrets, loadConfig } from './config.ts';
 import { ControlWatcher } from './control.ts';
@@ -14,7 +15,8 @@ import { GuardStdioTransport } from './mcp/transport.ts';
 import type { GuardContext } from './pipeline.ts';
 import { loadRuleEngine } from './rules-file.ts';
 import { GuardSession } from './session.ts';
-import { AuditStore } from '../store/index.ts';
+// The writer only: the store's index also exports the read side, which loads sql.js.
+import { AuditStore } from '../store/writer/audit-store.ts';
 import { VERSION } from './version.ts';
 
 const INSTRUCTIONS =
@@ -61,15 +63,8 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
       server.server
         .sendLoggingMessage({
           level: alert.severity,
-          logger: 'warden',
-          data: {
-            type: 'warden_alert',
-            id: alert.id,
-            rule: alert.rule,
-            severity: alert.severity,
-            message: alert.message,
-            event_ids: alert.event_ids,
-          },
+          logger: ALERT_LOGGER,
+          data: alertNotification(alert),
         })
         .catch(() => {});
     },

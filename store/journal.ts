@@ -10,11 +10,11 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Alert, AuditEvent } from '../core/types.ts';
-import { toAlert, toAuditEvent } from './validate.ts';
+import { EVENT_SCHEMA_VERSION, parseAlert, parseAuditEvent } from '../core/protocol/event.ts';
 
 export type JournalRecord =
-  /** First line of every file: who writes it. */
-  | { k: 'open'; pid: number; instance_id: string; ts: number }
+  /** First line of every file: who writes it, and the event schema version it writes (absent = 1). */
+  | { k: 'open'; pid: number; instance_id: string; ts: number; v: number }
   /** Written before forwarding upstream; provisional outcome "error", replaced by the final event. */
   | { k: 'intent'; e: AuditEvent }
   /** The final event (same id as its intent, if any). */
@@ -96,7 +96,13 @@ export class JournalWriter {
     const fd = openSync(join(this.dir, name), 'ax', 0o600);
     this.bytes = fstatSync(fd).size;
     this.fileName = name;
-    const open: JournalRecord = { k: 'open', pid: process.pid, instance_id: this.instanceId, ts: Date.now() };
+    const open: JournalRecord = {
+      k: 'open',
+      pid: process.pid,
+      instance_id: this.instanceId,
+      ts: Date.now(),
+      v: EVENT_SCHEMA_VERSION,
+    };
     this.fd = fd;
     this.writeLine(JSON.stringify(open) + '\n');
     return fd;
@@ -133,16 +139,22 @@ export function parseJournalLine(line: string): JournalRecord | null {
   switch (r.k) {
     case 'intent':
     case 'event': {
-      const e = toAuditEvent(r.e);
+      const e = parseAuditEvent(r.e);
       return e ? { k: r.k, e } : null;
     }
     case 'alert': {
-      const a = toAlert(r.a);
+      const a = parseAlert(r.a);
       return a ? { k: 'alert', a } : null;
     }
     case 'open':
       return typeof r.pid === 'number' && typeof r.instance_id === 'string' && typeof r.ts === 'number'
-        ? { k: 'open', pid: r.pid, instance_id: r.instance_id, ts: r.ts }
+        ? {
+            k: 'open',
+            pid: r.pid,
+            instance_id: r.instance_id,
+            ts: r.ts,
+            v: Number.isInteger(r.v) && (r.v as number) >= 1 ? (r.v as number) : 1,
+          }
         : null;
     case 'end':
       return (r.reason === 'close' || r.reason === 'rotate') && typeof r.ts === 'number' ? { k: 'end', reason: r.reason, ts: r.ts } : null;

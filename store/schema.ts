@@ -4,9 +4,16 @@
 // which is what corruption recovery falls back to).
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { Alert, AuditEvent } from '../core/types.ts';
-import { toAlert, toAuditEvent } from './validate.ts';
+import { parseAlert, parseAuditEvent } from '../core/protocol/event.ts';
 
-export const SCHEMA_VERSION = '1';
+/**
+ * Version of the segment files this build writes (meta.schema_version).
+ * 1: issue 2. 2: events gain v, action and categories.
+ * An older file is upgraded in memory when opened (added columns read as NULL) and saved in the
+ * new format by the folder. A newer file is never rewritten or moved aside: readers read the
+ * columns they know, and the folder stops (see NewerStoreError).
+ */
+export const STORE_SCHEMA_VERSION = 2;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -14,12 +21,13 @@ CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY, ts INTEGER NOT NULL, session_id TEXT NOT NULL, instance_id TEXT NOT NULL,
   client TEXT NOT NULL, tool TEXT NOT NULL, platform TEXT NOT NULL, target TEXT, method TEXT NOT NULL,
   endpoint TEXT NOT NULL, operation TEXT, status INTEGER, latency_ms REAL, risk_level INTEGER NOT NULL,
-  rules TEXT NOT NULL, outcome TEXT NOT NULL, error TEXT, pii TEXT NOT NULL, usage TEXT
+  rules TEXT NOT NULL, outcome TEXT NOT NULL, error TEXT, pii TEXT NOT NULL, usage TEXT,
+  v INTEGER, action TEXT, categories TEXT
 );
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts, id);
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, ts INTEGER NOT NULL, session_id TEXT NOT NULL, instance_id TEXT NOT NULL,
-  rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, event_ids TEXT NOT NULL
+  rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, event_ids TEXT NOT NULL, v INTEGER
 );
 CREATE INDEX IF NOT EXISTS alerts_ts ON alerts (ts, id);
 -- Intents folded but not final yet: the call was forwarded and no outcome is known.
@@ -29,13 +37,25 @@ CREATE TABLE IF NOT EXISTS journals (name TEXT PRIMARY KEY, offset INTEGER NOT N
 `;
 
 export const EVENT_COLUMNS =
-  'id, ts, session_id, instance_id, client, tool, platform, target, method, endpoint, operation, status, latency_ms, risk_level, rules, outcome, error, pii, usage';
-export const ALERT_COLUMNS = 'id, ts, session_id, instance_id, rule, severity, message, event_ids';
+  'id, ts, session_id, instance_id, client, tool, platform, target, method, endpoint, operation, status, latency_ms, risk_level, rules, outcome, error, pii, usage, v, action, categories';
+
+/** Columns added after version 1, in the order of their versions. */
+const UPGRADES: Record<number, string[]> = {
+  2: [
+    'ALTER TABLE events ADD COLUMN v INTEGER',
+    'ALTER TABLE events ADD COLUMN action TEXT',
+    'ALTER TABLE events ADD COLUMN categories TEXT',
+    'ALTER TABLE alerts ADD COLUMN v INTEGER',
+  ],
+};
+export const ALERT_COLUMNS = 'id, ts, session_id, instance_id, rule, severity, message, event_ids, v';
 
 export const INSERT_EVENT_SQL = `INSERT OR REPLACE INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',')
   .map(() => '?')
   .join(',')})`;
-export const INSERT_ALERT_SQL = `INSERT OR REPLACE INTO alerts (${ALERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)`;
+export const INSERT_ALERT_SQL = `INSERT OR REPLACE INTO alerts (${ALERT_COLUMNS}) VALUES (${ALERT_COLUMNS.split(',')
+  .map(() => '?')
+  .join(',')})`;
 
 /** Sealed segments as the newest one knows them: lets readers skip files by time range. */
 export interface ManifestEntry {
@@ -48,6 +68,9 @@ export interface ManifestEntry {
 
 export class CorruptSegmentError extends Error {}
 
+/** A segment written by a newer Warden whose tables this build cannot read. Never moved aside. */
+export class IncompatibleSegmentError extends Error {}
+
 /**
  * The working copy lives in sql.js's in-memory file system and reaches disk only through
  * export() + atomic rename, so SQLite's own rollback journal and syncs buy nothing here.
@@ -59,13 +82,15 @@ export function tuneWorkingDb(db: Database): void {
 export function createSegmentDb(SQL: SqlJsStatic): Database {
   const db = new SQL.Database();
   db.exec(DDL);
-  db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [SCHEMA_VERSION]);
+  db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [String(STORE_SCHEMA_VERSION)]);
   return db;
 }
 
 /**
- * Opens segment bytes and checks them: a SQLite file, our schema, and (when `check`) an
- * intact b-tree. Throws CorruptSegmentError otherwise.
+ * Opens segment bytes and checks them: a SQLite file, our tables, and (when `check`) an intact
+ * b-tree. Throws CorruptSegmentError when damaged, IncompatibleSegmentError when written by a
+ * newer Warden in a shape this build cannot read. An older segment is upgraded in memory only
+ * (the file is untouched until the folder saves it). See segmentVersion() for newer files.
  */
 export function openSegmentDb(SQL: SqlJsStatic, bytes: Uint8Array, check: boolean): Database {
   let db: Database | undefined;
@@ -74,16 +99,36 @@ export function openSegmentDb(SQL: SqlJsStatic, bytes: Uint8Array, check: boolea
     if (check) {
       const r = db.exec('PRAGMA quick_check');
       const verdict = r[0]?.values[0]?.[0];
-      if (verdict !== 'ok') throw new Error(`quick_check: ${String(verdict)}`);
+      if (verdict !== 'ok') throw new CorruptSegmentError(`quick_check: ${String(verdict)}`);
     }
-    const version = db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0];
-    if (version !== SCHEMA_VERSION) throw new Error(`unknown schema version ${String(version)}`);
-    db.exec('SELECT 1 FROM events LIMIT 0; SELECT 1 FROM alerts LIMIT 0; SELECT 1 FROM pending LIMIT 0; SELECT 1 FROM journals LIMIT 0');
+    const version = segmentVersion(db);
+    if (version === null) throw new CorruptSegmentError('no schema version');
+    for (let v = version + 1; v <= STORE_SCHEMA_VERSION; v++) for (const sql of UPGRADES[v] ?? []) db.exec(sql);
+    if (version < STORE_SCHEMA_VERSION) setMeta(db, 'schema_version', String(STORE_SCHEMA_VERSION));
+    try {
+      db.exec(`SELECT ${EVENT_COLUMNS} FROM events LIMIT 0; SELECT ${ALERT_COLUMNS} FROM alerts LIMIT 0;
+        SELECT id, ts, writer, event FROM pending LIMIT 0; SELECT name, offset, ended FROM journals LIMIT 0`);
+    } catch (err) {
+      if (version > STORE_SCHEMA_VERSION) {
+        throw new IncompatibleSegmentError(
+          `written by a newer Warden (store schema ${version}) in a shape this version cannot read: ${(err as Error).message}`,
+        );
+      }
+      throw new CorruptSegmentError((err as Error).message);
+    }
     return db;
   } catch (err) {
     db?.close();
+    if (err instanceof CorruptSegmentError || err instanceof IncompatibleSegmentError) throw err;
     throw new CorruptSegmentError((err as Error).message);
   }
+}
+
+/** The store schema version a segment was written with; null when it has none. */
+export function segmentVersion(db: Database): number | null {
+  const raw = db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]?.values[0]?.[0];
+  const v = Number(raw);
+  return typeof raw === 'string' && Number.isInteger(v) && v >= 1 ? v : null;
 }
 
 export function eventParams(e: AuditEvent): SqlValue[] {
@@ -107,11 +152,14 @@ export function eventParams(e: AuditEvent): SqlValue[] {
     e.error,
     JSON.stringify(e.pii),
     e.usage === null ? null : JSON.stringify(e.usage),
+    e.v,
+    e.action,
+    JSON.stringify(e.categories),
   ];
 }
 
 export function alertParams(a: Alert): SqlValue[] {
-  return [a.id, a.ts, a.session_id, a.instance_id, a.rule, a.severity, a.message, JSON.stringify(a.event_ids)];
+  return [a.id, a.ts, a.session_id, a.instance_id, a.rule, a.severity, a.message, JSON.stringify(a.event_ids), a.v];
 }
 
 function parseJson(text: unknown): unknown {
@@ -145,8 +193,12 @@ export function rowToEvent(row: SqlValue[]): AuditEvent | null {
     error,
     pii,
     usage,
+    v,
+    action,
+    categories,
   ] = row;
-  return toAuditEvent({
+  // Columns added after version 1 are NULL in rows of older segments: absent, as in the old event.
+  return parseAuditEvent({
     id,
     ts,
     session_id,
@@ -166,12 +218,15 @@ export function rowToEvent(row: SqlValue[]): AuditEvent | null {
     error,
     pii: parseJson(pii),
     usage: usage === null ? null : parseJson(usage),
+    v: v ?? undefined,
+    action: action ?? undefined,
+    categories: categories === null ? undefined : parseJson(categories),
   });
 }
 
 export function rowToAlert(row: SqlValue[]): Alert | null {
-  const [id, ts, session_id, instance_id, rule, severity, message, event_ids] = row;
-  return toAlert({ id, ts, session_id, instance_id, rule, severity, message, event_ids: parseJson(event_ids) });
+  const [id, ts, session_id, instance_id, rule, severity, message, event_ids, v] = row;
+  return parseAlert({ id, ts, session_id, instance_id, rule, severity, message, event_ids: parseJson(event_ids), v: v ?? undefined });
 }
 
 export function getMeta(db: Database, key: string): string | null {

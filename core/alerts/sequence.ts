@@ -21,7 +21,7 @@
 //   runaway session cannot grow memory without bound. Messages carry counts and rule
 //   categories only — never paths, ids or bodies, so no customer data.
 
-import type { Action, AlertSeverity, Platform } from '../types.ts';
+import type { Action, AlertSeverity, AuditEvent, Platform } from '../types.ts';
 
 /** One observed agent operation, reduced to what the sequence rules need. */
 export interface SequenceStep {
@@ -34,6 +34,11 @@ export interface SequenceStep {
   status: number | null;
   /** Categories of the risk rules that matched (e.g. "product", "budget"). */
   categories: readonly string[];
+}
+
+/** The step an audit event stands for: every part feeds stored events to the detector this way. */
+export function sequenceStep(e: Pick<AuditEvent, 'id' | 'ts' | 'platform' | 'action' | 'status' | 'categories'>): SequenceStep {
+  return { event_id: e.id, ts: e.ts, platform: e.platform, action: e.action, status: e.status, categories: e.categories };
 }
 
 export interface RaisedAlert {

@@ -13,6 +13,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startMetaStandin } from '../standins/meta.ts';
 import { startShopifyStandin } from '../standins/shopify.ts';
+import { parseToolResultHeader } from '../../core/protocol/tool-result.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const guardPath = join(here, 'guard-server.js');
@@ -22,7 +23,7 @@ const red = (s: string) => (process.stdout.isTTY ? `\x1b[31m${s}\x1b[0m` : s);
 function verdictOf(result: CallToolResult): { status?: number; risk: number; rules: string[] } {
   const first = result.content[0];
   const text = first && first.type === 'text' ? first.text : '';
-  const json = JSON.parse(text.slice(text.indexOf('{'))) as { status?: number; warden: { risk_level: number; rules: string[] } };
+  const json = parseToolResultHeader(text);
   return { status: json.status, risk: json.warden.risk_level, rules: json.warden.rules };
 }
 

@@ -2,6 +2,7 @@
 // headers an agent needs, Warden's verdict) and then the body exactly as the upstream sent it.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CallResult } from '../pipeline.ts';
+import type { ToolResultHeader, ToolVerdict } from '../../core/protocol/tool-result.ts';
 
 /** Headers worth showing an agent: pagination, rate limits, ids for support. Never cookies or auth. */
 const USEFUL_HEADERS = [
@@ -31,7 +32,7 @@ const TEXTUAL =
   /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql|problem\+json|ld\+json|[\w.+-]*\+json|[\w.+-]*\+xml))/i;
 
 export function toToolResult(result: CallResult): CallToolResult {
-  const verdict = {
+  const verdict: ToolVerdict = {
     event_id: result.event.id,
     risk_level: result.risk.risk_level,
     rules: result.risk.rules,
@@ -40,7 +41,12 @@ export function toToolResult(result: CallResult): CallToolResult {
   if (result.kind !== 'response') {
     return {
       isError: true,
-      content: [{ type: 'text', text: `${result.message}\n${JSON.stringify({ warden: { ...verdict, outcome: result.event.outcome } })}` }],
+      content: [
+        {
+          type: 'text',
+          text: `${result.message}\n${JSON.stringify({ warden: { ...verdict, outcome: result.event.outcome } } satisfies ToolResultHeader)}`,
+        },
+      ],
     };
   }
   const { response } = result;
@@ -51,7 +57,7 @@ export function toToolResult(result: CallResult): CallToolResult {
   }
   const contentType = headers['content-type'] ?? '';
   const textual = response.body.length === 0 || contentType === '' || TEXTUAL.test(contentType);
-  const meta = { status: response.status, headers, ...(textual ? {} : { body_encoding: 'base64' }), warden: verdict };
+  const meta: ToolResultHeader = { status: response.status, headers, ...(textual ? {} : { body_encoding: 'base64' }), warden: verdict };
   return {
     isError: response.status >= 400,
     content: [

@@ -15,7 +15,7 @@ import { loadSegment } from './segment-reader.ts';
 import type { LoadedSegment } from './segment-reader.ts';
 import { DB_DIR, listSegments, sameStamp, segmentName, stampOf } from '../segments.ts';
 import { loadSqlJs } from '../sqljs.ts';
-import { toAuditEvent } from '../validate.ts';
+import { parseAuditEvent } from '../../core/protocol/event.ts';
 
 export interface AuditFilter {
   platform?: string;
@@ -239,7 +239,7 @@ class SnapshotReader implements AuditReader {
     const final = new Set<string>();
     for (const [json] of this.newest?.db.exec('SELECT event FROM pending')[0]?.values ?? []) {
       try {
-        const e = toAuditEvent(JSON.parse(String(json)));
+        const e = parseAuditEvent(JSON.parse(String(json)));
         if (e) this.overlay.set(e.id, e);
       } catch {
         // damaged row: skipped

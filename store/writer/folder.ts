@@ -17,6 +17,9 @@ import { isPidAlive } from './lock.ts';
 import { DAY_MS, segmentsToDrop } from './retention.ts';
 import {
   CorruptSegmentError,
+  IncompatibleSegmentError,
+  STORE_SCHEMA_VERSION,
+  segmentVersion,
   INSERT_ALERT_SQL,
   INSERT_EVENT_SQL,
   alertParams,
@@ -32,7 +35,7 @@ import {
 import type { ManifestEntry } from '../schema.ts';
 import { DB_DIR, atomicWrite, listSegments, moveAside, removeDeadTemps, sameStamp, segmentName, stampOf } from '../segments.ts';
 import type { FileStamp } from '../segments.ts';
-import { toAuditEvent } from '../validate.ts';
+import { EVENT_SCHEMA_VERSION, parseAuditEvent } from '../../core/protocol/event.ts';
 
 export interface FolderOptions {
   dataDir: string;
@@ -48,6 +51,9 @@ export interface FolderOptions {
 }
 
 export class LockLostError extends Error {}
+
+/** The store was written by a newer Warden: this folder must not rewrite it. */
+export class NewerStoreError extends Error {}
 
 interface JournalState {
   offset: number;
@@ -85,6 +91,10 @@ export class Folder {
   private saves = 0;
   /** Journal lines that failed to parse or validate, since this folder started. */
   badLines = 0;
+  /** The newest segment file as it was when found to be written by a newer Warden. */
+  private newerStamp: FileStamp | null = null;
+  /** Journals written by a newer Warden: left for it to fold (warned once each). */
+  private newerJournals = new Set<string>();
 
   constructor(
     private readonly SQL: SqlJsStatic,
@@ -104,7 +114,15 @@ export class Folder {
   /** Folds every complete journal line into the store and saves. The caller holds the lock. */
   fold(): FoldResult {
     const savesBefore = this.saves;
-    this.ensureLoaded();
+    if (this.newerStoreOnDisk()) return { lines: 0, saves: 0 };
+    try {
+      this.ensureLoaded();
+    } catch (err) {
+      if (!(err instanceof NewerStoreError)) throw err;
+      this.release();
+      this.stopForNewerStore(err.message);
+      return { lines: 0, saves: 0 };
+    }
     if (this.count >= this.opts.segmentSize) this.roll();
     this.begin();
     const { lines, finished } = this.foldJournals();
@@ -114,6 +132,24 @@ export class Folder {
     if (this.dirty) this.save();
     this.deleteFinishedJournals(finished);
     return { lines, saves: this.saves - savesBefore };
+  }
+
+  /**
+   * A newer Warden owns this store: folding stops (journals keep everything, readers show it)
+   * until that file changes. Checked with one stat per cycle, without re-reading the file.
+   */
+  private newerStoreOnDisk(): boolean {
+    if (this.newerStamp === null) return false;
+    const newest = listSegments(this.dbDir).at(-1);
+    if (newest !== undefined && sameStamp(this.newerStamp, stampOf(this.path(newest)))) return true;
+    this.newerStamp = null;
+    return false;
+  }
+
+  private stopForNewerStore(why: string): void {
+    this.opts.onWarning(
+      `${why}: this guard stops folding the audit store and only journals (nothing is lost; the newer Warden folds it). Update Warden to fold again.`,
+    );
   }
 
   /** Drops the in-memory database (lock lost, or stopping). Unsaved work is folded again later. */
@@ -176,6 +212,14 @@ export class Folder {
     try {
       const stamp = stampOf(path);
       const db = openSegmentDb(this.SQL, readFileSync(path), true);
+      const version = segmentVersion(db) as number;
+      if (version > STORE_SCHEMA_VERSION) {
+        db.close();
+        this.newerStamp = stamp;
+        throw new NewerStoreError(
+          `${segmentName(seq)} was written by a newer Warden (store schema ${version}, this guard knows ${STORE_SCHEMA_VERSION})`,
+        );
+      }
       tuneWorkingDb(db);
       this.db = db;
       this.seq = seq;
@@ -191,6 +235,10 @@ export class Folder {
       this.dirty = false;
       return true;
     } catch (err) {
+      if (err instanceof IncompatibleSegmentError) {
+        this.newerStamp = stampOf(path);
+        throw new NewerStoreError(`${segmentName(seq)}: ${err.message}`);
+      }
       if (!(err instanceof CorruptSegmentError)) throw err;
       const aside = moveAside(path);
       this.opts.onWarning(`audit segment ${segmentName(seq)} is damaged (${err.message}); moved it to ${aside} and carried on`);
@@ -234,6 +282,10 @@ export class Folder {
         db.close();
         changed = true;
       } catch (err) {
+        if (err instanceof IncompatibleSegmentError) {
+          this.opts.onWarning(`audit segment ${segmentName(seq)}: ${err.message}; left as it is`);
+          continue;
+        }
         if (!(err instanceof CorruptSegmentError)) throw err;
         const aside = moveAside(this.path(seq));
         this.opts.onWarning(`audit segment ${segmentName(seq)} is damaged (${err.message}); moved it to ${aside}`);
@@ -286,8 +338,6 @@ export class Folder {
   }
 
   private foldJournal(f: JournalName): number {
-    const state = this.journals.get(f.name) ?? { offset: 0, ended: null, changed: true };
-    this.journals.set(f.name, state);
     let fd: number;
     try {
       fd = openSync(join(this.journalDir, f.name), 'r');
@@ -297,6 +347,10 @@ export class Folder {
     let lines = 0;
     try {
       const size = fstatSync(fd).size;
+      const known = this.journals.get(f.name);
+      if ((known === undefined || known.offset === 0) && this.isNewerJournal(f.name, fd, size)) return 0;
+      const state = known ?? { offset: 0, ended: null, changed: true };
+      this.journals.set(f.name, state);
       if (size < state.offset) {
         this.opts.onWarning(`journal ${f.name} is shorter than what was folded from it; ignoring the difference`);
         state.offset = size;
@@ -316,6 +370,23 @@ export class Folder {
       closeSync(fd);
     }
     return lines;
+  }
+
+  /**
+   * A journal whose first line says a newer Warden writes it is left alone: this folder cannot
+   * know what the newer records mean. Readers still show what they understand of it.
+   */
+  private isNewerJournal(name: string, fd: number, size: number): boolean {
+    for (const { record } of readJournalLines(fd, 0, size, this.readBuf)) {
+      const version = record?.k === 'open' ? record.v : 1;
+      if (version <= EVENT_SCHEMA_VERSION) return false;
+      if (!this.newerJournals.has(name)) {
+        this.newerJournals.add(name);
+        this.opts.onWarning(`journal ${name} was written by a newer Warden (event schema ${version}); leaving it for that version to fold`);
+      }
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -390,7 +461,7 @@ export class Folder {
       this.ensureRoom();
       let e: AuditEvent | null = null;
       try {
-        e = toAuditEvent(JSON.parse(String(json)));
+        e = parseAuditEvent(JSON.parse(String(json)));
       } catch {
         e = null;
       }

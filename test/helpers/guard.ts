@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { parseToolResultHeader, type ToolResultHeader } from '../../core/protocol/tool-result.ts';
+import { AlertNotificationSchema, type AlertNotification } from '../../core/protocol/notification.ts';
 
 export const GUARD = join(import.meta.dirname, '..', '..', 'dist', 'guard-server.js');
 
 export interface GuardAlertNotice {
   level: string;
-  data: { type: string; id: string; rule: string; severity: string; message: string; event_ids: string[] };
+  data: AlertNotification;
 }
 
 export interface GuardHandle {
@@ -54,7 +56,8 @@ export async function startGuard(
   const client = new Client({ name: opts.name ?? 'warden-test', version: '1.0.0' }, { capabilities: opts.capabilities ?? {} });
   const notifications: GuardAlertNotice[] = [];
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-    notifications.push({ level: n.params.level, data: n.params.data as GuardAlertNotice['data'] });
+    // Every notification must match the wire contract: a drift fails here, in every e2e test.
+    notifications.push({ level: n.params.level, data: AlertNotificationSchema.parse(n.params.data) });
   });
   await client.connect(transport);
   return {
@@ -67,15 +70,11 @@ export async function startGuard(
   };
 }
 
-/** The JSON header block of a tool result: {status, headers, warden}. */
-export function meta(result: CallToolResult): {
-  status?: number;
-  headers?: Record<string, string>;
-  warden: { event_id: string; risk_level: number; rules: string[]; outcome?: string; alerts?: { rule: string }[] };
-} {
+/** The JSON header block of a tool result ({status, headers, warden}), validated against the wire contract. */
+export function meta(result: CallToolResult): ToolResultHeader {
   const first = result.content[0];
   if (!first || first.type !== 'text') throw new Error('tool result has no text block');
-  return JSON.parse(first.text.slice(first.text.indexOf('{')));
+  return parseToolResultHeader(first.text);
 }
 
 export function bodyText(result: CallToolResult): string {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Alert, AuditEvent } from '../../core/types.ts';
 import { loadSqlJs } from '../../store/sqljs.ts';
+import { EVENT_SCHEMA_VERSION } from '../../core/protocol/event.ts';
 
 const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastMs = 0;
@@ -35,6 +36,7 @@ export function testId(now = Date.now()): string {
 export function makeEvent(over: Partial<AuditEvent> = {}): AuditEvent {
   const ts = over.ts ?? Date.now();
   return {
+    v: EVENT_SCHEMA_VERSION,
     id: testId(ts),
     ts,
     session_id: 'sess-1',
@@ -46,6 +48,8 @@ export function makeEvent(over: Partial<AuditEvent> = {}): AuditEvent {
     method: 'GET',
     endpoint: '/admin/api/{version}/products.json',
     operation: null,
+    action: 'read',
+    categories: [],
     status: 200,
     latency_ms: 12,
     risk_level: 0,
@@ -61,6 +65,7 @@ export function makeEvent(over: Partial<AuditEvent> = {}): AuditEvent {
 export function makeAlert(over: Partial<Alert> = {}): Alert {
   const ts = over.ts ?? Date.now();
   return {
+    v: EVENT_SCHEMA_VERSION,
     id: testId(ts),
     ts,
     session_id: 'sess-1',

@@ -107,6 +107,9 @@ describe('warden-guard CLI', () => {
       target: 'demo.myshopify.com',
       endpoint: '/admin/api/{version}/products/{id}.json',
       operation: null,
+      v: 2,
+      action: 'read',
+      categories: [],
       status: 200,
       latency_ms: 1.5,
       rules: [],
@@ -141,6 +144,7 @@ describe('warden-guard CLI', () => {
     ];
     for (const e of rows) store.record(e);
     store.recordAlert({
+      v: 2,
       id: newId(),
       ts: t0 + 3,
       session_id: 's1',

@@ -52,7 +52,22 @@ function isTooLarge(query: string): boolean {
   // A UTF-16 code unit is at most 3 UTF-8 bytes: only count bytes when it could matter.
   if (query.length > MAX_QUERY_BYTES) return true;
   if (query.length * 3 <= MAX_QUERY_BYTES) return false;
-  return Buffer.byteLength(query, 'utf8') > MAX_QUERY_BYTES;
+  return utf8Length(query) > MAX_QUERY_BYTES;
+}
+
+/** UTF-8 byte length of a string, as Buffer.byteLength(s, 'utf8') (a lone surrogate counts as U+FFFD: 3 bytes). */
+function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 2 code units, 4 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 function parseUncached(query: string, operationName: string | undefined): Parsed {

@@ -52,7 +52,7 @@ function replaceWhen(s: string, re: RegExp, minDigits: number, maxDigits: number
 const NATIONAL_HINT = /\d[ .-]\d|\(\d/;
 
 export function scrubPhones(s: string, counts: PiiCounts): string {
-  let out = s.includes('+') ? replaceWhen(s, INTERNATIONAL, 8, 15, counts) : s;
+  const out = s.includes('+') ? replaceWhen(s, INTERNATIONAL, 8, 15, counts) : s;
   // 9–11 digits: shorter would be a date like 01-12-2024, longer is not a national number.
   return NATIONAL_HINT.test(out) ? replaceWhen(out, NATIONAL, 9, 11, counts) : out;
 }

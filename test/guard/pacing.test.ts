@@ -5,7 +5,7 @@ import { Pacer } from '../../guard-server/forward/pacing.ts';
 
 describe('Pacer', () => {
   it('does not delay a healthy platform', () => {
-    let now = 1000;
+    const now = 1000;
     const p = new Pacer(() => now);
     p.observe('shop', 200, { rest_used: 3, rest_limit: 40 });
     assert.equal(p.delayFor('shop'), 0);

@@ -1,10 +1,18 @@
 // Reads the guard's configuration from its environment once, at start, and validates it.
 // Secrets live only in this object and in the forwarding layer; nothing here is ever logged.
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
+import {
+  DEFAULTS,
+  ENV,
+  META_API_VERSION,
+  POLICY_MODES,
+  SHOPIFY_API_VERSION,
+  normaliseShopDomain,
+  type PolicyMode,
+} from '../core/protocol/index.ts';
+import { resolveDataDir } from '../store/data-dir.ts';
 
-export type PolicyMode = 'monitor' | 'confirm' | 'block';
+export type { PolicyMode };
 
 export interface ShopifyConfig {
   store: string; // "my-shop.myshopify.com"
@@ -47,9 +55,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const API_VERSION = /^\d{4}-\d{2}$|^unstable$/;
-const META_VERSION = /^v\d{1,2}\.\d$/;
-
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -74,16 +79,9 @@ function baseUrlFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string):
 }
 
 function normaliseShop(raw: string): string {
-  const shop = raw
-    .trim()
-    .toLowerCase()
-    .replace(/^https?:\/\//, '')
-    .replace(/\/.*$/, '');
-  const full = shop.includes('.') ? shop : `${shop}.myshopify.com`;
-  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(full)) {
-    throw new ConfigError(`WARDEN_SHOPIFY_STORE must be a shop name or *.myshopify.com domain, got "${raw.slice(0, 60)}"`);
-  }
-  return full;
+  const shop = normaliseShopDomain(raw);
+  if (shop === null) throw new ConfigError(`${ENV.shopifyStore} must be a shop name or *.myshopify.com domain, got "${raw.slice(0, 60)}"`);
+  return shop;
 }
 
 export function parseHostPatterns(raw: string | undefined): HostRule[] {
@@ -119,58 +117,61 @@ function parseCredentials(raw: string | undefined): Map<string, Record<string, s
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
-  const shopifyToken = env.WARDEN_SHOPIFY_TOKEN;
-  const shopifyStore = env.WARDEN_SHOPIFY_STORE;
+  const shopifyToken = env[ENV.shopifyToken];
+  const shopifyStore = env[ENV.shopifyStore];
   let shopify: ShopifyConfig | null = null;
   if (shopifyToken || shopifyStore) {
     if (!shopifyToken) throw new ConfigError('WARDEN_SHOPIFY_STORE is set but WARDEN_SHOPIFY_TOKEN is not');
     if (!shopifyStore) throw new ConfigError('WARDEN_SHOPIFY_TOKEN is set but WARDEN_SHOPIFY_STORE is not');
     const store = normaliseShop(shopifyStore);
-    const apiVersion = env.WARDEN_SHOPIFY_API_VERSION || '2025-10';
-    if (!API_VERSION.test(apiVersion))
+    const apiVersion = env[ENV.shopifyApiVersion] || DEFAULTS.shopifyApiVersion;
+    if (!SHOPIFY_API_VERSION.test(apiVersion))
       throw new ConfigError(`WARDEN_SHOPIFY_API_VERSION must look like 2025-10, got "${apiVersion.slice(0, 20)}"`);
-    shopify = { store, token: shopifyToken, apiVersion, baseUrl: baseUrlFromEnv(env, 'WARDEN_SHOPIFY_BASE_URL', `https://${store}`) };
+    shopify = { store, token: shopifyToken, apiVersion, baseUrl: baseUrlFromEnv(env, ENV.shopifyBaseUrl, `https://${store}`) };
   }
 
   let meta: MetaConfig | null = null;
-  if (env.WARDEN_META_TOKEN) {
-    const apiVersion = env.WARDEN_META_API_VERSION || 'v23.0';
-    if (!META_VERSION.test(apiVersion))
+  const metaToken = env[ENV.metaToken];
+  if (metaToken) {
+    const apiVersion = env[ENV.metaApiVersion] || DEFAULTS.metaApiVersion;
+    if (!META_API_VERSION.test(apiVersion))
       throw new ConfigError(`WARDEN_META_API_VERSION must look like v23.0, got "${apiVersion.slice(0, 20)}"`);
-    meta = { token: env.WARDEN_META_TOKEN, apiVersion, baseUrl: baseUrlFromEnv(env, 'WARDEN_META_BASE_URL', 'https://graph.facebook.com') };
+    meta = { token: metaToken, apiVersion, baseUrl: baseUrlFromEnv(env, ENV.metaBaseUrl, 'https://graph.facebook.com') };
   }
 
-  const policy = (env.WARDEN_POLICY || 'monitor') as PolicyMode;
-  if (!['monitor', 'confirm', 'block'].includes(policy)) {
-    throw new ConfigError(`WARDEN_POLICY must be monitor, confirm or block, got "${String(env.WARDEN_POLICY).slice(0, 20)}"`);
+  const policy = (env[ENV.policy] || DEFAULTS.policy) as PolicyMode;
+  if (!POLICY_MODES.includes(policy)) {
+    throw new ConfigError(`WARDEN_POLICY must be monitor, confirm or block, got "${String(env[ENV.policy]).slice(0, 20)}"`);
   }
 
   let cloud: GuardConfig['cloud'] = null;
-  if (env.WARDEN_CLOUD_URL) {
-    if (!env.WARDEN_CLOUD_KEY_ID || !env.WARDEN_CLOUD_SECRET) {
+  if (env[ENV.cloudUrl]) {
+    const keyId = env[ENV.cloudKeyId];
+    const secret = env[ENV.cloudSecret];
+    if (!keyId || !secret) {
       throw new ConfigError('WARDEN_CLOUD_URL is set but WARDEN_CLOUD_KEY_ID or WARDEN_CLOUD_SECRET is not');
     }
     cloud = {
-      url: baseUrlFromEnv(env, 'WARDEN_CLOUD_URL', ''),
-      keyId: env.WARDEN_CLOUD_KEY_ID,
-      secret: env.WARDEN_CLOUD_SECRET,
-      intervalMs: intFromEnv(env, 'WARDEN_UPLOAD_INTERVAL_MS', 30_000, 1_000, 3_600_000),
+      url: baseUrlFromEnv(env, ENV.cloudUrl, ''),
+      keyId,
+      secret,
+      intervalMs: intFromEnv(env, ENV.uploadIntervalMs, DEFAULTS.uploadIntervalMs, 1_000, 3_600_000),
     };
   }
 
-  const httpAllow = parseHostPatterns(env.WARDEN_HTTP_ALLOW);
+  const httpAllow = parseHostPatterns(env[ENV.httpAllow]);
   return {
     shopify,
     meta,
     httpAllow,
     httpExactHosts: new Set(httpAllow.filter((r) => r.exact).map((r) => r.pattern.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''))),
-    httpCredentials: parseCredentials(env.WARDEN_HTTP_CREDENTIALS),
-    dataDir: env.WARDEN_DATA_DIR || join(homedir(), '.warden'),
+    httpCredentials: parseCredentials(env[ENV.httpCredentials]),
+    dataDir: resolveDataDir(null, env),
     policy,
-    timeoutMs: intFromEnv(env, 'WARDEN_TIMEOUT_MS', 30_000, 100, 600_000),
-    maxResponseBytes: intFromEnv(env, 'WARDEN_MAX_RESPONSE_BYTES', 20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
-    retentionDays: intFromEnv(env, 'WARDEN_RETENTION_DAYS', 90, 1, 3650),
-    maxEvents: intFromEnv(env, 'WARDEN_MAX_EVENTS', 1_000_000, 1_000, 100_000_000),
+    timeoutMs: intFromEnv(env, ENV.timeoutMs, 30_000, 100, 600_000),
+    maxResponseBytes: intFromEnv(env, ENV.maxResponseBytes, 20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    retentionDays: intFromEnv(env, ENV.retentionDays, DEFAULTS.retentionDays, 1, 3650),
+    maxEvents: intFromEnv(env, ENV.maxEvents, DEFAULTS.maxEvents, 1_000, 100_000_000),
     cloud,
   };
 }

@@ -4,3 +4,4 @@ export * from './vocabulary.ts';
 export * from './event.ts';
 export * from './tool-result.ts';
 export * from './notification.ts';
+export * from './env.ts';

@@ -1,9 +1,8 @@
 // Small helpers shared by the CLI commands.
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { resolveDataDir } from '../../store/data-dir.ts';
 import { UsageError } from './index.ts';
 
-/** --data-dir DIR, else WARDEN_DATA_DIR, else ~/.warden. Rejects unknown arguments. */
+/** --data-dir DIR, else WARDEN_DATA_DIR (when not empty), else ~/.warden. Rejects unknown arguments. */
 export function dataDirFrom(args: string[]): string {
   let dir: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -17,7 +16,7 @@ export function dataDirFrom(args: string[]): string {
       throw new UsageError(`unknown argument "${a.slice(0, 40)}"`);
     }
   }
-  return dir ?? process.env.WARDEN_DATA_DIR ?? join(homedir(), '.warden');
+  return resolveDataDir(dir);
 }
 
 /** Accepts unix ms, ISO dates, or a relative age like 30m, 12h, 7d (meaning "that long ago"). */

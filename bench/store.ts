@@ -17,7 +17,8 @@ import type { AuditEvent } from '../core/types.ts';
 import { AuditStore, DEFAULTS, openAuditReader } from '../store/index.ts';
 import { INSERT_EVENT_SQL, createSegmentDb, eventParams, segmentStats, setMeta, writeManifest } from '../store/schema.ts';
 import type { ManifestEntry } from '../store/schema.ts';
-import { DB_DIR, atomicWrite, segmentName } from '../store/segments.ts';
+import { DB_DIR, segmentName } from '../store/segments.ts';
+import { atomicWrite } from '../store/writer/segment-files.ts';
 import { loadSqlJs, sqlWasmPath } from '../store/sqljs.ts';
 import { runFolderWorkerIfWorker } from '../store/writer/worker-entry.ts';
 

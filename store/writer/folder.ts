@@ -33,7 +33,8 @@ import {
   writeManifest,
 } from '../schema.ts';
 import type { ManifestEntry } from '../schema.ts';
-import { DB_DIR, atomicWrite, listSegments, moveAside, removeDeadTemps, sameStamp, segmentName, stampOf } from '../segments.ts';
+import { DB_DIR, listSegments, sameStamp, segmentName, stampOf } from '../segments.ts';
+import { atomicWrite, moveAside, removeDeadTemps } from './segment-files.ts';
 import type { FileStamp } from '../segments.ts';
 import { EVENT_SCHEMA_VERSION, parseAuditEvent } from '../../core/protocol/event.ts';
 

@@ -1,7 +1,18 @@
 // Sends one request upstream with undici and reads the whole response, bounded in size and
 // time. Failures become UpstreamError with a kind the audit log records and a message that
 // carries no secret (hosts and error classes only, never headers or bodies).
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+//
+// undici is loaded on the first request, not at startup: it is the largest module the guard
+// needs, and an idle guard (one per editor window) should not pay for it.
+import type { Agent, Dispatcher } from 'undici';
+
+type Undici = typeof import('undici');
+let undici: Undici | undefined;
+let loading: Promise<Undici> | undefined;
+
+function loadUndici(): Undici | Promise<Undici> {
+  return undici ?? (loading ??= import('undici').then((m) => (undici = m)));
+}
 
 export type UpstreamErrorKind = 'timeout' | 'dns' | 'connect' | 'reset' | 'tls' | 'too_large' | 'ssrf' | 'redirect' | 'other';
 
@@ -33,17 +44,40 @@ export interface SendLimits {
   maxResponseBytes: number;
 }
 
-/** A keep-alive connection pool; `lookup` replaces DNS resolution (the SSRF check). */
-export function createDispatcher(timeoutMs: number, lookup?: unknown): Agent {
-  return new Agent({
-    keepAliveTimeout: 30_000,
-    connections: 64,
-    pipelining: 1,
-    connect: { timeout: timeoutMs, ...(lookup ? { lookup: lookup as never } : {}) },
-  });
+/** A keep-alive connection pool (an undici Agent, created on the first request). */
+export class UpstreamPool {
+  private agent: Agent | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly timeoutMs: number,
+    /** Replaces DNS resolution (the SSRF check). */
+    private readonly lookup?: unknown,
+  ) {}
+
+  /** The Agent, creating it (and loading undici) on first use. */
+  dispatcher(u: Undici): Dispatcher {
+    if (this.closed) throw new UpstreamError('other', 'the upstream connection pool is closed');
+    return (this.agent ??= new u.Agent({
+      keepAliveTimeout: 30_000,
+      connections: 64,
+      pipelining: 1,
+      connect: { timeout: this.timeoutMs, ...(this.lookup ? { lookup: this.lookup as never } : {}) },
+    }));
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return this.agent?.close() ?? Promise.resolve();
+  }
 }
 
-function classifyError(err: unknown, url: URL, limits: SendLimits): UpstreamError {
+/** A keep-alive connection pool; `lookup` replaces DNS resolution (the SSRF check). */
+export function createDispatcher(timeoutMs: number, lookup?: unknown): UpstreamPool {
+  return new UpstreamPool(timeoutMs, lookup);
+}
+
+function classifyError(undiciErrors: Undici['errors'], err: unknown, url: URL, limits: SendLimits): UpstreamError {
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = e?.code ?? e?.cause?.code ?? '';
   const where = `${url.protocol}//${url.host}`;
@@ -97,15 +131,16 @@ function readBody(stream: Dispatcher.ResponseData['body'], max: number): Promise
   });
 }
 
-export async function send(dispatcher: Dispatcher, req: UpstreamRequest, limits: SendLimits): Promise<UpstreamResponse> {
+export async function send(pool: UpstreamPool, req: UpstreamRequest, limits: SendLimits): Promise<UpstreamResponse> {
+  const u = undici ?? (await loadUndici());
   // undici's own timers bound the call (connect, headers, each body chunk); a per-request
   // AbortSignal would add a timer per call for nothing.
   try {
-    const res = await request(req.url, {
+    const res = await u.request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
       body: req.body,
-      dispatcher,
+      dispatcher: pool.dispatcher(u),
       headersTimeout: limits.timeoutMs,
       bodyTimeout: limits.timeoutMs,
     });
@@ -114,6 +149,6 @@ export async function send(dispatcher: Dispatcher, req: UpstreamRequest, limits:
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = v;
     return { status: res.statusCode, headers, body };
   } catch (err) {
-    throw classifyError(err, req.url, limits);
+    throw classifyError(u.errors, err, req.url, limits);
   }
 }

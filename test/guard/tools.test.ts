@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { startMetaStandin, type MetaStandin } from '../../devtools/standins/meta.ts';
 import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
 import { openAuditReader } from '../../store/index.ts';
-import { GUARD, guardEnv, bodyText, meta, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
+import { GUARD, auditEvents, guardEnv, bodyText, meta, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const SHOP_TOKEN = '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';
 const META_TOKEN = 'EAAGtestTokenAbCdEfGh1234567890XyZ';
@@ -155,10 +155,7 @@ describe('guard tools over stdio (SDK client)', () => {
   it('a reader sees the events while the guard is still running', () => {
     const r = spawnSync(process.execPath, [GUARD, 'audit', '--json', '--data-dir', dataDir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const events = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const events = auditEvents(r.stdout);
     assert.ok(events.length >= 20, `got ${events.length}`);
     assert.ok(events.some((e) => e.method === 'DELETE'));
   });

@@ -8,6 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { parseToolResultHeader, type ToolResultHeader } from '../../core/protocol/tool-result.ts';
 import { AlertNotificationSchema, type AlertNotification } from '../../core/protocol/notification.ts';
+import { explainAuditEvent, parseAlert, parseAuditEvent, type Alert, type AuditEvent } from '../../core/protocol/event.ts';
 
 export const GUARD = join(import.meta.dirname, '..', '..', 'dist', 'guard-server.js');
 
@@ -99,4 +100,31 @@ export async function waitExit(pid: number, timeoutMs = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`guard ${pid} did not exit within ${timeoutMs} ms`);
+}
+
+/** `audit --json` output: one event per line, each validated against the wire contract (a drift fails here). */
+export function auditEvents(ndjson: string): AuditEvent[] {
+  return ndjson
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const value: unknown = JSON.parse(line);
+      const event = parseAuditEvent(value);
+      if (event === null) throw new Error(`not an audit event (${explainAuditEvent(value)}): ${line.slice(0, 200)}`);
+      return event;
+    });
+}
+
+/** `audit --alerts --json` output, validated likewise. */
+export function auditAlerts(ndjson: string): Alert[] {
+  return ndjson
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const alert = parseAlert(JSON.parse(line));
+      if (alert === null) throw new Error(`not an alert: ${line.slice(0, 200)}`);
+      return alert;
+    });
 }

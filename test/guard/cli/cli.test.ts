@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { AuditStore } from '../../../store/index.ts';
 import { newId } from '../../../core/ids.ts';
 import type { AuditEvent } from '../../../core/types.ts';
-import { GUARD, tempDir } from '../../helpers/guard.ts';
+import { GUARD, auditAlerts, auditEvents, tempDir } from '../../helpers/guard.ts';
 
 function cli(args: string[], input = '', env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [GUARD, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
@@ -159,15 +159,12 @@ describe('warden-guard CLI', () => {
     const table = cli(['audit', '--data-dir', dataDir]);
     assert.equal(table.code, 0);
     assert.equal(table.out.trim().split('\n').length, 3);
-    const json = cli(['audit', '--json', '--data-dir', dataDir])
-      .out.trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const json = auditEvents(cli(['audit', '--json', '--data-dir', dataDir]).out);
     assert.deepEqual(
       json.map((e) => e.id),
       rows.map((e) => e.id).reverse(),
     );
-    assert.deepEqual(json[1].rules, ['shopify.product.delete']);
+    assert.deepEqual(json[1]!.rules, ['shopify.product.delete']);
     const risky = cli(['audit', '--json', '--min-risk', '2', '--data-dir', dataDir]).out.trim().split('\n');
     assert.equal(risky.length, 2);
     const metaOnly = cli(['audit', '--json', '--platform', 'meta', '--data-dir', dataDir]).out.trim().split('\n');
@@ -176,11 +173,8 @@ describe('warden-guard CLI', () => {
     assert.equal(csv.length, 4);
     assert.match(csv[0]!, /^id,ts,session_id/);
     assert.match(csv[1]!, /'=cmd\|x/, 'formula-looking cells are neutralised');
-    const alerts = cli(['audit', '--alerts', '--json', '--data-dir', dataDir])
-      .out.trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    assert.equal(alerts[0].rule, 'consecutive_deletes');
+    const alerts = auditAlerts(cli(['audit', '--alerts', '--json', '--data-dir', dataDir]).out);
+    assert.equal(alerts[0]!.rule, 'consecutive_deletes');
     const env = cli(['audit', '--json'], '', { WARDEN_DATA_DIR: dataDir });
     assert.equal(env.out.trim().split('\n').length, 3);
     for (const bad of [['--min-risk', '7'], ['--platform', 'x'], ['--json', '--csv'], ['--since', 'yesterday-ish'], ['--nope']]) {

@@ -5,6 +5,8 @@
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { Alert, AuditEvent } from '../core/types.ts';
 import { parseAlert, parseAuditEvent } from '../core/protocol/event.ts';
+import { asRollup } from './read/rollup.ts';
+import type { SegmentRollup } from './read/rollup.ts';
 
 /**
  * Version of the segment files this build writes (meta.schema_version).
@@ -64,6 +66,11 @@ export interface ManifestEntry {
   /** Range of event and alert timestamps in the segment (0/0 when empty). */
   min_ts: number;
   max_ts: number;
+  /**
+   * Dashboard counts of the sealed segment (store/read/rollup.ts), written by the folder when it
+   * seals it. Absent on segments sealed before rollups existed: readers query those.
+   */
+  rollup?: SegmentRollup;
 }
 
 export class CorruptSegmentError extends Error {}
@@ -238,14 +245,22 @@ export function setMeta(db: Database, key: string, value: string): void {
   db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [key, value]);
 }
 
-/** The sealed segments listed in this (newest) segment. Damaged entries are dropped. */
+/** The sealed segments listed in this (newest) segment. Damaged entries are dropped; a damaged rollup is dropped alone. */
 export function readManifest(db: Database): ManifestEntry[] {
   const v = parseJson(getMeta(db, 'segments'));
   if (!Array.isArray(v)) return [];
-  return v.filter(
-    (x): x is ManifestEntry =>
-      typeof x === 'object' && x !== null && [x.seq, x.count, x.min_ts, x.max_ts].every((n) => typeof n === 'number' && Number.isFinite(n)),
-  );
+  const out: ManifestEntry[] = [];
+  for (const x of v as unknown[]) {
+    if (typeof x !== 'object' || x === null) continue;
+    const m = x as Record<string, unknown>;
+    const nums = [m.seq, m.count, m.min_ts, m.max_ts];
+    if (!nums.every((n) => typeof n === 'number' && Number.isFinite(n))) continue;
+    const entry: ManifestEntry = { seq: m.seq as number, count: m.count as number, min_ts: m.min_ts as number, max_ts: m.max_ts as number };
+    const rollup = asRollup(m.rollup);
+    if (rollup) entry.rollup = rollup;
+    out.push(entry);
+  }
+  return out;
 }
 
 export function writeManifest(db: Database, entries: ManifestEntry[]): void {

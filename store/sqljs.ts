@@ -1,14 +1,15 @@
-// Loads sql.js (SQLite compiled to WebAssembly) once per thread. The wasm file is looked up
-// beside the running bundle first (esbuild.mjs copies it into dist/), else in node_modules.
+// Loads sql.js for ESM code (the guard, its folder worker, tests, benches): the wasm file is
+// looked up beside the running bundle first (esbuild.mjs copies it into dist/), else in
+// node_modules. The read side (store/read/) never imports this file: it takes the wasm
+// location from its caller (store/read/wasm.ts), so it also works bundled as CommonJS.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import initSqlJs from 'sql.js';
 import type { SqlJsStatic } from 'sql.js';
+import { loadSqlJsFrom } from './read/wasm.ts';
+import type { WasmLocation } from './read/wasm.ts';
 
 declare const WARDEN_BUNDLE: boolean | undefined;
-
-let loading: Promise<SqlJsStatic> | undefined;
 
 /** Path of sql-wasm.wasm for this build: next to the bundle, or the installed package's copy. */
 export function sqlWasmPath(): string {
@@ -19,9 +20,10 @@ export function sqlWasmPath(): string {
   return createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
 }
 
-/** The sql.js module, initialised on first use and shared by every caller in this thread. */
-export function loadSqlJs(): Promise<SqlJsStatic> {
-  // sql.js's Node branch reads the CommonJS `__dirname`: esbuild.mjs's banner defines it in bundles.
-  loading ??= initSqlJs({ locateFile: () => sqlWasmPath() });
-  return loading;
+/**
+ * The sql.js module, initialised on first use and shared by every caller in this thread.
+ * `where` (optional) names the wasm file; by default it is sqlWasmPath().
+ */
+export function loadSqlJs(where: WasmLocation = {}): Promise<SqlJsStatic> {
+  return loadSqlJsFrom(where.wasmPath !== undefined || where.locateWasm !== undefined ? where : { locateWasm: sqlWasmPath });
 }

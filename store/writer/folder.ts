@@ -35,6 +35,7 @@ import {
 import type { ManifestEntry } from '../schema.ts';
 import { DB_DIR, listSegments, sameStamp, segmentName, stampOf } from '../segments.ts';
 import { atomicWrite, moveAside, removeDeadTemps } from './segment-files.ts';
+import { computeRollup } from '../read/rollup.ts';
 import type { FileStamp } from '../segments.ts';
 import { EVENT_SCHEMA_VERSION, parseAuditEvent } from '../../core/protocol/event.ts';
 
@@ -488,7 +489,8 @@ export class Folder {
   private roll(): void {
     const db = this.db as Database;
     this.writeJournalRows();
-    const sealed = segmentStats(db, this.seq);
+    // The sealed segment's dashboard counts go with its manifest entry (see store/read/rollup.ts).
+    const sealed: ManifestEntry = { ...segmentStats(db, this.seq), rollup: computeRollup(db) };
     if (this.dirty) this.save();
     const pending = db.exec('SELECT id, ts, writer, event FROM pending')[0]?.values ?? [];
     const journals = new Map(this.journals);

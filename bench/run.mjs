@@ -8,6 +8,7 @@ const benches = [
   'bench/sequence.ts',
   'bench/overhead.ts',
   'bench/store.ts',
+  'bench/store-read.ts',
   'bench/guard-store.ts',
 ];
 for (const b of benches) {

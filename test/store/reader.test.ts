@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import type { AuditEvent } from '../../core/types.ts';
 import { Folder } from '../../store/writer/folder.ts';
 import { JournalWriter } from '../../store/journal.ts';
-import { openAuditReader } from '../../store/read/reader.ts';
+import { openAuditReader } from '../../store/index.ts';
 import { loadSqlJs } from '../../store/sqljs.ts';
 import { makeAlert, makeEvent, tempDataDir } from './helpers.ts';
 

@@ -44,6 +44,8 @@ export interface GuardConfig {
   httpCredentials: Map<string, Record<string, string>>;
   dataDir: string;
   policy: PolicyMode;
+  /** WARDEN_AUTO_PAUSE: a critical alert pauses agent writes (default on; the control file's auto_pause: false also turns it off). */
+  autoPause: boolean;
   timeoutMs: number;
   maxResponseBytes: number;
   retentionDays: number;
@@ -63,6 +65,16 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw.slice(0, 40)}"`);
   }
   return n;
+}
+
+/** on/off, true/false, 1/0 (any case); unset or empty: the default. */
+function switchFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const v = raw.trim().toLowerCase();
+  if (v === 'on' || v === 'true' || v === '1') return true;
+  if (v === 'off' || v === 'false' || v === '0') return false;
+  throw new ConfigError(`${name} must be on or off (or true/false, 1/0), got "${raw.slice(0, 20)}"`);
 }
 
 function baseUrlFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
@@ -168,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
     httpCredentials: parseCredentials(env[ENV.httpCredentials]),
     dataDir: resolveDataDir(null, env),
     policy,
+    autoPause: switchFromEnv(env, ENV.autoPause, true),
     timeoutMs: intFromEnv(env, ENV.timeoutMs, 30_000, 100, 600_000),
     maxResponseBytes: intFromEnv(env, ENV.maxResponseBytes, 20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     retentionDays: intFromEnv(env, ENV.retentionDays, DEFAULTS.retentionDays, 1, 3650),

@@ -1,69 +1,89 @@
-// The extension steers running guards through a small control file in the data dir:
-// {"policy": "monitor"|"confirm"|"block", "paused": boolean}. The guard polls it (cheap stat,
-// off the request path) and keeps the last valid state when the file is bad or missing.
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
-import { z } from 'zod';
-import type { PolicyMode } from './config.ts';
+// The guard's view of the control file (store/control/control-file.ts has the format and the
+// one writer). Every call checks the file first (one stat(); it is re-read only when it changed),
+// so a pause or policy change from the extension, the CLI or another guard applies to the very
+// next call. A broken file keeps the last good state. Auto-pause: a critical alert pauses agent
+// writes in this guard at once (in memory), then in every guard on the data dir (the file).
+import type { PolicyMode } from '../core/protocol/vocabulary.ts';
+import {
+  CONTROL_BY,
+  CONTROL_FILE,
+  ControlFileReader,
+  updateControlFile,
+  type ControlFile,
+  type Pause,
+} from '../store/control/control-file.ts';
 
-const controlSchema = z.object({
-  policy: z.enum(['monitor', 'confirm', 'block']).optional(),
-  paused: z.boolean().optional(),
-});
+export { CONTROL_FILE };
 
 export interface ControlState {
   policy: PolicyMode;
-  paused: boolean;
+  pause: Pause | null;
+  /** Whether a critical alert pauses agent writes: this guard's WARDEN_AUTO_PAUSE and the file's auto_pause. */
+  autoPause: boolean;
+  /** The file's own auto_pause (undefined: not set, so each guard's setting applies). */
+  autoPauseFile: boolean | undefined;
 }
 
-export const CONTROL_FILE = 'control.json';
+export interface ControlOptions {
+  /** WARDEN_AUTO_PAUSE (default on). */
+  autoPause?: boolean;
+}
 
 export class ControlWatcher {
   readonly state: ControlState;
-  private readonly path: string;
+  private readonly reader: ControlFileReader;
+  /** This guard's own setting (WARDEN_AUTO_PAUSE). */
+  readonly autoPauseEnv: boolean;
 
   constructor(
-    dataDir: string,
+    readonly dataDir: string,
     private readonly defaultPolicy: PolicyMode,
     private readonly warn: (msg: string) => void,
+    opts: ControlOptions = {},
   ) {
-    this.path = join(dataDir, CONTROL_FILE);
-    this.state = { policy: defaultPolicy, paused: false };
-    this.reload();
+    this.autoPauseEnv = opts.autoPause ?? true;
+    this.reader = new ControlFileReader(dataDir, warn);
+    this.state = { policy: defaultPolicy, pause: null, autoPause: this.autoPauseEnv, autoPauseFile: undefined };
+    this.refresh();
   }
 
-  reload(): void {
-    let raw: string;
+  /** Before every decision: one stat() of control.json; re-reads it only when it changed. */
+  refresh(): void {
+    if (this.reader.check()) this.apply(this.reader.current);
+  }
+
+  private apply(file: ControlFile): void {
+    this.state.policy = file.policy ?? this.defaultPolicy;
+    this.state.pause = file.pause;
+    this.state.autoPauseFile = file.auto_pause;
+    this.state.autoPause = this.autoPauseEnv && file.auto_pause !== false;
+  }
+
+  /**
+   * Auto-pause after a critical alert. Pauses agent writes in this guard at once, then writes the
+   * control file so every guard on the data dir pauses before its next call. Does nothing when
+   * auto-pause is off or a pause is already in force (the first who/why stays). Returns true
+   * when this call paused writes.
+   */
+  autoPauseWrites(reason: string, alertId: string): boolean {
+    this.refresh();
+    if (!this.state.autoPause || this.state.pause !== null) return false;
+    const now = Date.now();
+    const pause: Pause = { scope: 'writes', by: CONTROL_BY.autoPause, at: now, reason, alert_id: alertId };
+    // In memory first: the very next call of this guard is refused whatever happens to the file.
+    this.state.pause = pause;
     try {
-      raw = readFileSync(this.path, 'utf8');
-    } catch {
-      this.state.policy = this.defaultPolicy;
-      this.state.paused = false;
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      this.warn(`${this.path} is not valid JSON; keeping policy ${this.state.policy}, paused=${this.state.paused}`);
-      return;
-    }
-    const parsed = controlSchema.safeParse(json);
-    if (!parsed.success) {
-      this.warn(
-        `${this.path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}; keeping the previous state`,
+      const { file } = updateControlFile(
+        this.dataDir,
+        { pause: { scope: 'writes', reason, alert_id: alertId } },
+        { by: CONTROL_BY.autoPause, now, fallback: this.reader.current, keepExistingPause: true },
       );
-      return;
+      this.reader.adopt(file);
+      this.apply(file);
+    } catch (err) {
+      // This guard stays paused until the control file next changes (the user resumes).
+      this.warn(`auto-pause: could not write ${CONTROL_FILE} (${(err as Error).message}); agent writes are paused in this guard only`);
     }
-    this.state.policy = parsed.data.policy ?? this.defaultPolicy;
-    this.state.paused = parsed.data.paused ?? false;
-  }
-
-  start(intervalMs = 250): void {
-    watchFile(this.path, { interval: intervalMs, persistent: false }, () => this.reload());
-  }
-
-  stop(): void {
-    unwatchFile(this.path);
+    return true;
   }
 }

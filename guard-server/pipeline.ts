@@ -1,8 +1,9 @@
 // The guard's request path, one function, in the order that makes it safe:
 //
 //   validate args (zod, in the tool layer) → resolve target + inject credentials → scrub →
-//   classify → risk rules → safety checks (SSRF) + policy → platform pacing → journal intent →
-//   forward unchanged → journal outcome → sequence alerts → response to the agent
+//   classify → risk rules → safety checks (SSRF) + policy (control file: pause, mode) → platform
+//   pacing → journal intent → forward unchanged → journal outcome → sequence alerts (→ auto-pause)
+//   → response to the agent
 //
 // Scrubbing comes before anything that writes: every later stage sees only the scrubbed URL
 // and structural facts (platform, endpoint pattern, GraphQL field names), so no secret or
@@ -37,8 +38,8 @@ export interface GuardContext {
   dispatchers: { platform: UpstreamPool; open: UpstreamPool };
   /** Every configured secret: a last line of defence on strings that leave the guard. */
   redact: (s: string) => string;
-  /** Sends an alert to the MCP client; never awaited on the request path. */
-  notify: (alert: Alert) => void;
+  /** Sends an alert to the MCP client; never awaited on the request path. `pausedWrites`: it auto-paused writes. */
+  notify: (alert: Alert, pausedWrites?: boolean) => void;
   /** Asks the user (MCP elicitation). 'unsupported' when the client cannot ask. */
   confirm: (message: string) => Promise<boolean | 'unsupported'>;
 }
@@ -109,8 +110,11 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
       return refuse(ctx, session, event, risk, 'denied', err.message, forRecord);
     }
   }
+  // The control file is checked here, on every call (one stat(); re-read only when it changed):
+  // a pause from the extension, the CLI or another guard applies to this very call.
+  ctx.control.refresh();
   const decision = decide(ctx.control.state, risk);
-  if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', decision.reason);
+  if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', decision.reason, undefined, decision.message);
   if (decision.kind === 'confirm') {
     const answer = await ctx.confirm(
       `Warden: allow ${call.upstream.method} ${cls.endpoint}${cls.operation ? ` (${cls.operation})` : ''}? ${decision.reason}`,
@@ -172,7 +176,10 @@ function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 100) / 100;
 }
 
-/** A call Warden did not send: the record keeps the reason, the agent reads "Warden denied this call: <reason>". */
+/**
+ * A call Warden did not send: the record keeps the reason, the agent reads "Warden denied this
+ * call: <reason>" (or `message`, a text that explains itself, such as a pause's).
+ */
 function refuse(
   ctx: GuardContext,
   session: GuardSession,
@@ -181,12 +188,13 @@ function refuse(
   outcome: 'blocked' | 'denied',
   reason: string,
   forRecord: (s: string) => string = (s) => s,
+  message?: string,
 ): CallResult {
   event.outcome = outcome;
   event.error = ctx.redact(scrubText(forRecord(reason)));
   return {
     kind: 'refused',
-    message: ctx.redact(`Warden ${outcome} this call: ${reason}`),
+    message: ctx.redact(message ?? `Warden ${outcome} this call: ${reason}`),
     event,
     risk,
     alerts: finish(ctx, session, event),
@@ -223,7 +231,10 @@ function finish(ctx: GuardContext, session: GuardSession, event: AuditEvent): Al
   for (const alert of alerts) {
     ctx.store.recordAlert(alert);
     session.remember(alert);
-    ctx.notify(alert);
+    // Auto-pause: a critical alert pauses agent writes here at once, and in every guard on the
+    // data dir through the control file, until the user resumes (unless auto-pause is off).
+    const pausedWrites = alert.severity === 'critical' && ctx.control.autoPauseWrites(alert.message, alert.id);
+    ctx.notify(alert, pausedWrites);
   }
   return alerts;
 }

@@ -35,8 +35,8 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
     maxEvents: config.maxEvents,
     onWarning: (m) => log(`store: ${m}`),
   });
-  const control = new ControlWatcher(config.dataDir, config.policy, log);
-  control.start();
+  // Checked on every call and by warden_status (one stat() each): no poller.
+  const control = new ControlWatcher(config.dataDir, config.policy, log, { autoPause: config.autoPause });
 
   const server = new McpServer(
     { name: 'warden', title: 'Warden guard', version: VERSION },
@@ -59,12 +59,12 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
       ),
     },
     redact,
-    notify: (alert: Alert) => {
+    notify: (alert: Alert, pausedWrites = false) => {
       server.server
         .sendLoggingMessage({
           level: alert.severity,
           logger: ALERT_LOGGER,
-          data: alertNotification(alert),
+          data: alertNotification(alert, pausedWrites),
         })
         .catch(() => {});
     },
@@ -97,7 +97,6 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    control.stop();
     try {
       await store.close();
     } catch (err) {

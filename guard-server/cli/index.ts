@@ -14,10 +14,13 @@ Usage:
   warden-guard scrub           scrub NDJSON or text lines from stdin to stdout
   warden-guard assess          risk-score NDJSON operations {method,url,status?,body?,ts?} from stdin
   warden-guard audit [opts]    list, filter and export the local audit log
+  warden-guard control ...     pause/resume agent writes, set the policy and auto-pause of every
+                               guard on the data dir, show the control state
   warden-guard <command> --help
 
 Environment: WARDEN_SHOPIFY_STORE, WARDEN_SHOPIFY_TOKEN, WARDEN_META_TOKEN, WARDEN_HTTP_ALLOW,
-WARDEN_HTTP_CREDENTIALS, WARDEN_DATA_DIR (default ~/.warden), WARDEN_POLICY (monitor|confirm|block).
+WARDEN_HTTP_CREDENTIALS, WARDEN_DATA_DIR (default ~/.warden), WARDEN_POLICY (monitor|confirm|block),
+WARDEN_AUTO_PAUSE (on|off, default on).
 See README.md for the full list.
 `;
 
@@ -37,6 +40,8 @@ export async function runCli(argv: string[]): Promise<number | null> {
         return await (await import('./assess.ts')).runAssess(rest);
       case 'audit':
         return await (await import('./audit.ts')).runAudit(rest);
+      case 'control':
+        return await (await import('./control.ts')).runControl(rest);
       case '--help':
       case '-h':
       case 'help':

@@ -1,12 +1,33 @@
-// What warden_status reports: configuration facts (never secrets) and this session's activity.
+// What warden_status reports: configuration facts (never secrets), the control state (policy,
+// pause with who/when/why, auto-pause) as of this call, and this session's activity.
+import { scrubText } from '../../core/scrub/scrubber.ts';
 import type { GuardContext } from '../pipeline.ts';
 import type { GuardSession } from '../session.ts';
 
 export function statusReport(ctx: GuardContext, session: GuardSession) {
   const { config, control } = ctx;
+  control.refresh();
+  const { pause } = control.state;
   return {
     policy: control.state.policy,
-    paused: control.state.paused,
+    paused: pause !== null,
+    pause:
+      pause === null
+        ? null
+        : {
+            scope: pause.scope,
+            by: pause.by,
+            at: new Date(pause.at).toISOString(),
+            reason: ctx.redact(scrubText(pause.reason)),
+            ...(pause.alert_id ? { alert_id: pause.alert_id } : {}),
+          },
+    auto_pause: {
+      on: control.state.autoPause,
+      /** This guard's WARDEN_AUTO_PAUSE. */
+      guard: control.autoPauseEnv ? 'on' : 'off',
+      /** The control file's auto_pause (the extension's setting); unset: each guard's own. */
+      control_file: control.state.autoPauseFile === undefined ? 'unset' : control.state.autoPauseFile ? 'on' : 'off',
+    },
     platforms: {
       shopify: config.shopify ? { store: config.shopify.store, api_version: config.shopify.apiVersion } : null,
       meta: config.meta ? { api_version: config.meta.apiVersion } : null,

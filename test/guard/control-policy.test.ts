@@ -39,7 +39,7 @@ describe('policy under a pause', () => {
     }
   });
 
-  it('writes paused: reads pass even in block mode at risk 0; the pause wins over confirm for writes', () => {
+  it('writes paused from the CLI in confirm mode: reads pass without asking, writes are refused (the pause comes before confirm)', () => {
     const s = state({ scope: 'writes', by: 'CLI', at, reason: '' }, 'confirm');
     assert.equal(decide(s, risk('read'), at).kind, 'allow');
     const d = decide(s, risk('write', 2), at);

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 
 const benches = [
+  'bench/control-check.ts',
   'bench/pipeline.ts',
   'bench/scrub.ts',
   'bench/classify.ts',

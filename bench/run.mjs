@@ -11,6 +11,7 @@ const benches = [
   'bench/store.ts',
   'bench/store-read.ts',
   'bench/guard-store.ts',
+  'bench/guard-footprint.ts',
 ];
 for (const b of benches) {
   console.log(`\n=== ${b}`);

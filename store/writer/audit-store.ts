@@ -1,17 +1,24 @@
 // The guard's handle on the audit store. On the request path it only appends to this
 // process's journal (one synchronous write per record); folding into the database happens in
 // a worker thread (worker-entry.ts) so sql.js never blocks the guard's event loop.
-import { mkdirSync } from 'node:fs';
+//
+// The worker runs only while there is something to fold: it is started by the first record
+// journaled while none runs, by flush() and close(), and at open when journals of other (maybe
+// dead) processes wait in the data dir. After a few idle fold cycles it exits; an idle guard
+// then holds no sql.js, no wasm memory and no second isolate.
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Alert, AuditEvent } from '../../core/types.ts';
-import { DEFAULT_ROTATE_BYTES, JOURNAL_DIR, JournalWriter } from '../journal.ts';
+import { DEFAULT_ROTATE_BYTES, JOURNAL_DIR, JournalWriter, parseJournalName } from '../journal.ts';
 import { DB_DIR } from '../segments.ts';
-import { toAlert, toAuditEvent } from '../validate.ts';
-import { FOLDER_ROLE } from './worker-entry.ts';
-import type { FolderWorkerData, FromFolder, ToFolder } from './worker-entry.ts';
+import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
+import { FOLDER_ROLE } from './folder-protocol.ts';
+import type { FolderWorkerData, FromFolder, ToFolder } from './folder-protocol.ts';
 
 declare const WARDEN_BUNDLE: boolean | undefined;
+/** Set by esbuild.mjs: the folder worker's own bundle, relative to the bundle that spawns it. */
+declare const WARDEN_FOLDER_SCRIPT: string | undefined;
 
 export interface StoreOptions {
   dataDir: string;
@@ -31,6 +38,11 @@ export interface StoreOptions {
   /** Journal lines a folder worker folds before it is replaced when idle, freeing its memory (default 30,000). */
   recycleAfterLines?: number;
   /**
+   * Fold cycles in a row with nothing to fold after which the worker exits (default 3, so about
+   * 3 s); the next record, flush() or close() starts a new one.
+   */
+  idleCycles?: number;
+  /**
    * false: journal only, start no folder in this process (another process's folder does the
    * work; flush() then returns at once). For benchmarks and tests. Default true.
    */
@@ -47,9 +59,12 @@ export const DEFAULTS = {
   foldIntervalMs: 1_000,
   flushTimeoutMs: 15_000,
   recycleAfterLines: 30_000,
+  idleCycles: 3,
 } as const;
 
 const STOP_TIMEOUT_MS = 5_000;
+/** At open, a worker for journals left by other processes starts this late: off the startup path. */
+const START_DELAY_MS = 300;
 
 export class AuditStore {
   private closed = false;
@@ -57,11 +72,16 @@ export class AuditStore {
   private nextRequest = 1;
   /** Flushes the worker has not answered yet, with their requests (re-sent after a recycle). */
   private waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void; msg: ToFolder }>();
-  /** The worker said it is exiting on purpose. */
-  private recycling = false;
+  /** The worker said it is exiting on purpose, and the append count it had folded up to. */
+  private retiring: Extract<FromFolder, { type: 'retire' }> | null = null;
   private recycles = 0;
+  private starts = 0;
   private restarts = 0;
+  /** Unexpected worker exits kept happening: journal only, start no more workers. */
+  private gaveUp = false;
   private closing: Promise<void> | null = null;
+  /** [0]: records journaled by this store (shared with the worker, see FolderWorkerData.appended). */
+  private readonly appended = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(
     private readonly opts: Required<Omit<StoreOptions, 'onWarning'>> & { onWarning: (msg: string) => void },
@@ -78,6 +98,7 @@ export class AuditStore {
       flushTimeoutMs: DEFAULTS.flushTimeoutMs,
       journalRotateBytes: DEFAULT_ROTATE_BYTES,
       recycleAfterLines: DEFAULTS.recycleAfterLines,
+      idleCycles: DEFAULTS.idleCycles,
       fold: true,
       onWarning: (m: string) => process.stderr.write(`warden store: ${m}\n`),
       ...stripUndefined(options),
@@ -92,25 +113,37 @@ export class AuditStore {
       'flushTimeoutMs',
       'journalRotateBytes',
       'recycleAfterLines',
+      'idleCycles',
     ] as const) {
       if (!(Number.isFinite(opts[k]) && opts[k] > 0)) throw new RangeError(`store option ${k} must be a positive number`);
     }
     mkdirSync(join(opts.dataDir, JOURNAL_DIR), { recursive: true });
     mkdirSync(join(opts.dataDir, DB_DIR), { recursive: true });
+    // Journals already here belong to other processes, running or dead (this one's is new).
+    const waiting = opts.fold && readdirSync(join(opts.dataDir, JOURNAL_DIR)).some((n) => parseJournalName(n) !== null);
     const journal = new JournalWriter(join(opts.dataDir, JOURNAL_DIR), opts.instanceId, opts.journalRotateBytes);
     const store = new AuditStore(opts, journal);
-    if (opts.fold) store.startWorker();
+    if (waiting) setTimeout(() => store.closed || store.ensureWorker(), START_DELAY_MS).unref();
     return store;
   }
 
   /** Journals a call about to be forwarded (provisional outcome "error", interrupted). */
   recordIntent(e: AuditEvent): void {
     this.journal.append({ k: 'intent', e: checkedEvent(e) });
+    this.journaled();
   }
 
   /** Journals a final event. When this returns, the event survives kill -9 of this process. */
   record(e: AuditEvent): void {
     this.journal.append({ k: 'event', e: checkedEvent(e) });
+    this.journaled();
+  }
+
+  recordAlert(a: Alert): void {
+    const checked = parseAlert(a);
+    if (checked === null) throw new TypeError(`not a valid alert: ${JSON.stringify(a)}`);
+    this.journal.append({ k: 'alert', a: checked });
+    this.journaled();
   }
 
   /** How many times the folder worker was replaced after a large fold (to free its memory). */
@@ -118,10 +151,24 @@ export class AuditStore {
     return this.recycles;
   }
 
-  recordAlert(a: Alert): void {
-    const checked = toAlert(a);
-    if (checked === null) throw new TypeError(`not a valid alert: ${JSON.stringify(a)}`);
-    this.journal.append({ k: 'alert', a: checked });
+  /** Whether a folder worker thread runs in this process right now. */
+  get folderRunning(): boolean {
+    return this.worker !== null;
+  }
+
+  /** How many folder workers this store has started so far. */
+  get folderStarts(): number {
+    return this.starts;
+  }
+
+  /** After each append (the record is in the kernel by now): count it, and make sure a worker will fold it. */
+  private journaled(): void {
+    Atomics.add(this.appended, 0, 1);
+    if (this.worker === null && this.opts.fold) this.ensureWorker();
+  }
+
+  private ensureWorker(): void {
+    if (this.worker === null && !this.gaveUp) this.startWorker();
   }
 
   /**
@@ -130,6 +177,8 @@ export class AuditStore {
    */
   flush(): Promise<void> {
     if (this.closing !== null) return this.closing;
+    if (!this.opts.fold) return Promise.resolve();
+    this.ensureWorker();
     return this.requestFlush();
   }
 
@@ -142,7 +191,8 @@ export class AuditStore {
   private async shutdown(): Promise<void> {
     this.closed = true;
     this.journal.close();
-    if (this.worker === null) return;
+    if (!this.opts.fold) return;
+    this.ensureWorker();
     try {
       // Up to and including the end record, so the folder may delete this journal at once.
       await this.requestFlush(this.journal.position());
@@ -174,7 +224,10 @@ export class AuditStore {
       maxEvents: this.opts.maxEvents,
       foldIntervalMs: this.opts.foldIntervalMs,
       recycleAfterLines: this.opts.recycleAfterLines,
+      idleCycles: this.opts.idleCycles,
+      appended: this.appended,
     };
+    this.starts++;
     const worker = spawnFolderWorker(data);
     worker.unref(); // the folder never keeps the guard alive on its own
     worker.on('message', (m: FromFolder) => this.onMessage(m));
@@ -185,7 +238,7 @@ export class AuditStore {
 
   private onMessage(m: FromFolder): void {
     if (m.type === 'warning') this.opts.onWarning(m.message);
-    else if (m.type === 'recycle') this.recycling = true;
+    else if (m.type === 'retire') this.retiring = m;
     else if (m.type === 'flushed') {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
@@ -197,12 +250,16 @@ export class AuditStore {
   private onExit(worker: Worker, code: number): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    if (this.recycling) {
-      // A planned exit: a fresh worker takes over, and flushes it never saw are asked again —
-      // also while closing, when the final flush may be among them.
-      this.recycling = false;
-      if (this.closed && this.waiting.size === 0) return;
-      this.recycles++;
+    const retired = this.retiring;
+    if (retired !== null) {
+      // A planned exit. A fresh worker takes over at once if records were journaled after the
+      // last cycle of the old one began, or if flushes it never answered wait (asked again,
+      // also while closing, when the final flush may be among them). Otherwise the next
+      // record, flush() or close() starts one.
+      this.retiring = null;
+      if (retired.reason === 'recycle') this.recycles++;
+      const behind = !this.closed && this.opts.fold && Atomics.load(this.appended, 0) !== retired.appended;
+      if (this.waiting.size === 0 && !behind) return;
       this.startWorker();
       if (this.waiting.size > 0) this.worker!.ref();
       for (const w of this.waiting.values()) this.worker!.postMessage(w.msg);
@@ -216,6 +273,7 @@ export class AuditStore {
       this.opts.onWarning(`audit folder worker exited (code ${code}); restarting it`);
       this.startWorker();
     } else {
+      this.gaveUp = true;
       this.opts.onWarning('audit folder worker keeps exiting; journaling only (another guard or the next start will fold)');
     }
   }
@@ -240,7 +298,7 @@ export class AuditStore {
 }
 
 function checkedEvent(e: AuditEvent): AuditEvent {
-  const checked = toAuditEvent(e);
+  const checked = parseAuditEvent(e);
   if (checked === null) throw new TypeError(`not a valid audit event: ${JSON.stringify(e)}`);
   return checked;
 }
@@ -250,13 +308,17 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /**
- * The worker runs the same code as this thread: the bundle file itself when bundled (its
- * entry calls runFolderWorkerIfWorker() first), else worker-entry.ts through tsx, whose
- * loader hooks are not inherited by worker threads on Node 20 and are registered here.
+ * The worker script: when bundled, the folder's own bundle (dist/store-folder.js, see
+ * esbuild.mjs), or the bundle file itself when a bundle defines no separate one (its entry then
+ * calls runFolderWorkerIfWorker() first, as bench/store.ts does); else worker-entry.ts through
+ * tsx, whose loader hooks are not inherited by worker threads on Node 20 and are registered here.
  */
 function spawnFolderWorker(workerData: FolderWorkerData): Worker {
-  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } };
-  if (typeof WARDEN_BUNDLE !== 'undefined') return new Worker(new URL(import.meta.url), options);
+  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } };
+  if (typeof WARDEN_BUNDLE !== 'undefined') {
+    const script = typeof WARDEN_FOLDER_SCRIPT !== 'undefined' ? new URL(WARDEN_FOLDER_SCRIPT, import.meta.url) : new URL(import.meta.url);
+    return new Worker(script, options);
+  }
   const entry = new URL('./worker-entry.ts', import.meta.url).href;
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`;

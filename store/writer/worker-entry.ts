@@ -1,41 +1,47 @@
-// The folder's worker thread. The guard ships as one bundle, so the bundle itself is the
-// worker script: guard-server/main.ts calls runFolderWorkerIfWorker() first thing, and in
-// development (tsx) this module is loaded directly as the worker and starts itself below.
+// The folder's worker thread, bundled on its own as dist/store-folder.js (esbuild.mjs): the
+// guard's main thread never loads the folder, sql.js or its wasm. In development (tsx) this
+// module is loaded directly as the worker and starts itself below.
 //
 // Loop: every foldIntervalMs, take store.lock if it is free or stale, and fold while held.
 // A process that does not hold the lock only journals; the holder folds everyone's journals.
+//
+// Lifecycle: the store starts this worker only when there is something to fold (see
+// audit-store.ts). After idleCycles cycles in a row with nothing new, it releases the lock and
+// exits; sql.js is loaded only once this worker holds the lock (or must read the store for a
+// flush), so a worker that finds another process folding stays small.
 import { setPriority } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { SqlJsStatic } from 'sql.js';
 import { Folder, LockLostError } from './folder.ts';
 import { StoreLock } from './lock.ts';
 import { readFoldedOffset } from '../read/segment-reader.ts';
 import { loadSqlJs } from '../sqljs.ts';
+import { FOLDER_ROLE } from './folder-protocol.ts';
+import type { FolderWorkerData, FromFolder, ToFolder } from './folder-protocol.ts';
 
-export const FOLDER_ROLE = 'warden-folder';
-
-export interface FolderWorkerData {
-  role: typeof FOLDER_ROLE;
-  dataDir: string;
-  segmentSize: number;
-  retentionDays: number;
-  maxEvents: number;
-  foldIntervalMs: number;
-  /** Journal lines after which an idle worker exits to be replaced (see recycle below). */
-  recycleAfterLines: number;
-}
-
-/** Main thread → worker. */
-export type ToFolder = { type: 'flush'; id: number; journal: string; offset: number; timeoutMs: number } | { type: 'stop' };
-
-/** Worker → main thread. */
-export type FromFolder =
-  | { type: 'flushed'; id: number; error?: string }
-  | { type: 'warning'; message: string }
-  | { type: 'stopped' }
-  /** The worker is about to exit on purpose; the store starts a fresh one. */
-  | { type: 'recycle' };
+export { FOLDER_ROLE } from './folder-protocol.ts';
+export type { FolderWorkerData, FromFolder, ToFolder } from './folder-protocol.ts';
 
 let started = false;
+
+/**
+ * A full collection of this worker's isolate. Each save exports the newest segment (up to a few
+ * MB) into a fresh buffer; left to V8's own pace, dead export buffers pile up to tens of MB
+ * before a major GC. Collecting after a save keeps the worker's footprint near its live size,
+ * and costs a few ms of this low-priority thread.
+ */
+function exposeGc(): () => void {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    if (typeof gc === 'function') return gc as () => void;
+  } catch {
+    /* unavailable: V8 collects at its own pace */
+  }
+  return () => {};
+}
 
 /** Runs the folder loop when this thread is the store's folder worker; returns whether it is. */
 export function runFolderWorkerIfWorker(): boolean {
@@ -44,12 +50,12 @@ export function runFolderWorkerIfWorker(): boolean {
   if (data?.role !== FOLDER_ROLE) return false;
   if (!started) {
     started = true;
-    void runFolderLoop(data as FolderWorkerData);
+    runFolderLoop(data as FolderWorkerData);
   }
   return true;
 }
 
-async function runFolderLoop(data: FolderWorkerData): Promise<void> {
+function runFolderLoop(data: FolderWorkerData): void {
   const port = parentPort!;
   const send = (m: FromFolder): void => port.postMessage(m);
   const warn = (message: string): void => send({ type: 'warning', message });
@@ -60,22 +66,26 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
   } catch {
     /* not permitted on this platform: folding still works, at normal priority */
   }
-  const SQL = await loadSqlJs();
   const lock = new StoreLock(data.dataDir);
-  const folder = new Folder(SQL, {
-    dataDir: data.dataDir,
-    segmentSize: data.segmentSize,
-    retentionDays: data.retentionDays,
-    maxEvents: data.maxEvents,
-    onWarning: warn,
-    canSave: () => lock.verify(),
-  });
+  let SQL: SqlJsStatic | null = null;
+  let folder: Folder | null = null;
+  const sql = async (): Promise<SqlJsStatic> => (SQL ??= await loadSqlJs());
+  const getFolder = async (): Promise<Folder> =>
+    (folder ??= new Folder(await sql(), {
+      dataDir: data.dataDir,
+      segmentSize: data.segmentSize,
+      retentionDays: data.retentionDays,
+      maxEvents: data.maxEvents,
+      onWarning: warn,
+      canSave: () => lock.verify(),
+    }));
 
   let lastLines = 0;
   let linesSinceStart = 0;
+  const collect = exposeGc();
 
   /** One attempt: fold if we hold (or can take) the lock. Returns whether a fold completed. */
-  const cycle = (): boolean => {
+  const cycle = async (): Promise<boolean> => {
     let holding = false;
     try {
       holding = lock.tryAcquire();
@@ -83,16 +93,21 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
       warn(`cannot take the store lock: ${(err as Error).message}`);
     }
     if (!holding) {
-      folder.release();
+      folder?.release();
+      lastLines = 0;
       return false;
     }
     try {
-      lastLines = folder.fold().lines;
+      const f = await getFolder();
+      const r = f.fold();
+      lastLines = r.lines;
       linesSinceStart += lastLines;
       lock.heartbeat();
+      if (r.saves > 0) collect();
       return true;
     } catch (err) {
-      folder.release();
+      folder?.release();
+      lastLines = 0;
       if (!(err instanceof LockLostError)) warn(`folding failed, will retry: ${(err as Error).stack ?? String(err)}`);
       return false;
     }
@@ -103,32 +118,46 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
   const serial = (fn: () => Promise<void> | void): Promise<void> =>
     (busy = busy.then(fn).catch((err: unknown) => warn(`folder task failed: ${String(err)}`)));
 
-  // sql.js's wasm memory grows to fit the largest fold and never shrinks. After folding a lot,
-  // once idle (the last cycle found nothing new), the worker exits and the store starts a fresh
-  // one, so a burst does not leave the guard's memory high for the rest of the session.
-  const recycleIfDue = (): void => {
-    if (lastLines !== 0 || linesSinceStart < data.recycleAfterLines) return;
+  let exiting = false;
+  const retire = (reason: 'recycle' | 'idle', appended: number): void => {
+    exiting = true;
     clearInterval(timer);
-    folder.release();
+    folder?.release();
     lock.release();
-    send({ type: 'recycle' });
+    send({ type: 'retire', reason, appended });
     port.close();
   };
+
+  // Idle = this process journaled nothing since the previous cycle and the cycle folded nothing
+  // (or another process holds the lock and folds for everyone).
+  let idle = 0;
+  let lastAppended = Atomics.load(data.appended, 0);
   const timer = setInterval(
     () =>
-      void serial(() => {
-        if (cycle()) recycleIfDue();
+      void serial(async () => {
+        if (exiting) return;
+        // Read before the fold: a record counted here was in the journal when the fold read it.
+        const appended = Atomics.load(data.appended, 0);
+        const folded = await cycle();
+        // sql.js's wasm memory grows to fit the largest fold and never shrinks. After folding a
+        // lot, once idle, the worker exits (and the store starts a fresh one when needed), so a
+        // burst does not leave the guard's memory high for the rest of the session.
+        if (folded && lastLines === 0 && linesSinceStart >= data.recycleAfterLines) return retire('recycle', appended);
+        idle = appended === lastAppended && lastLines === 0 ? idle + 1 : 0;
+        lastAppended = appended;
+        if (idle >= data.idleCycles) retire('idle', appended);
       }),
     data.foldIntervalMs,
   );
 
   const flush = async (m: Extract<ToFolder, { type: 'flush' }>): Promise<void> => {
+    idle = 0;
     const deadline = Date.now() + m.timeoutMs;
     for (;;) {
-      if (cycle()) return send({ type: 'flushed', id: m.id });
+      if (await cycle()) return send({ type: 'flushed', id: m.id });
       // Someone else holds the lock: done once the holder has folded our journal that far.
       try {
-        const folded = readFoldedOffset(SQL, data.dataDir, m.journal);
+        const folded = readFoldedOffset(await sql(), data.dataDir, m.journal);
         if (folded !== null && folded >= m.offset) return send({ type: 'flushed', id: m.id });
       } catch (err) {
         warn(`cannot read the store while waiting for the lock holder: ${(err as Error).message}`);
@@ -145,11 +174,13 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
   };
 
   port.on('message', (m: ToFolder) => {
-    if (m.type === 'flush') void serial(() => flush(m));
+    if (exiting) return; // the store re-sends unanswered flushes to the next worker
+    if (m.type === 'flush') void serial(() => (exiting ? undefined : flush(m)));
     else if (m.type === 'stop') {
       clearInterval(timer);
       void serial(() => {
-        folder.release();
+        exiting = true;
+        folder?.release();
         lock.release();
         send({ type: 'stopped' });
         port.close();
@@ -158,5 +189,5 @@ async function runFolderLoop(data: FolderWorkerData): Promise<void> {
   });
 }
 
-// Loaded directly as the worker script (development, tests): start.
+// Loaded directly as the worker script (development, tests, dist/store-folder.js): start.
 runFolderWorkerIfWorker();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SequenceDetector, sequenceStep } from '../../core/alerts/sequence.ts';
 import { startShopifyStandin, type ShopifyStandin } from '../../devtools/standins/shopify.ts';
-import { openAuditReader } from '../../store/read/index.ts';
+import { openAuditReader } from '../../store/index.ts';
 import { guardEnv, meta, startGuard, tempDir } from '../helpers/guard.ts';
 
 const TOKEN = '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';

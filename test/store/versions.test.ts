@@ -13,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import type { SqlJsStatic } from 'sql.js';
 import { EVENT_SCHEMA_VERSION } from '../../core/protocol/event.ts';
 import { startShopifyStandin } from '../../devtools/standins/shopify.ts';
-import { openAuditReader } from '../../store/read/index.ts';
+import { openAuditReader } from '../../store/index.ts';
 import { getMeta, STORE_SCHEMA_VERSION } from '../../store/schema.ts';
 import { loadSqlJs } from '../../store/sqljs.ts';
 import { AuditStore } from '../../store/writer/audit-store.ts';

@@ -41,3 +41,22 @@ await build({
 
 const wasm = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
 copyFileSync(wasm, join(outdir, 'sql-wasm.wasm'));
+
+// ---- The VS Code/Cursor extension (extension/src/) ---------------------------------------------
+// The editor loads extensions with require(): CommonJS, and .cjs because package.json says
+// "type": "module". `vscode` is provided by the editor at run time. The store's read side
+// finds sql-wasm.wasm through the path the extension passes (dist/, copied above).
+await build({
+  entryPoints: { extension: 'extension/src/extension.ts' },
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  logLevel: 'warning',
+  legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
+});

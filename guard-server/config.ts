@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
   DEFAULTS,
   ENV,
+  HOST_PATTERN,
+  INSTANCE_ID,
   META_API_VERSION,
   POLICY_MODES,
   SHOPIFY_API_VERSION,
@@ -51,6 +53,8 @@ export interface GuardConfig {
   retentionDays: number;
   maxEvents: number;
   cloud: { url: string; keyId: string; secret: string; intervalMs: number } | null;
+  /** WARDEN_INSTANCE_ID: the id the launching editor window chose, else null (a new id per start). */
+  instanceId: string | null;
 }
 
 export class ConfigError extends Error {
@@ -103,7 +107,7 @@ export function parseHostPatterns(raw: string | undefined): HostRule[] {
     .filter(Boolean)
     .map((p) => {
       const pattern = p.toLowerCase();
-      if (!/^(\*|\*\.[a-z0-9.-]+|[a-z0-9.-]+|\[[0-9a-f:]+\])(:\d{1,5})?$/.test(pattern)) {
+      if (!HOST_PATTERN.test(pattern)) {
         throw new ConfigError(`WARDEN_HTTP_ALLOW: "${p.slice(0, 80)}" is not a host pattern (host, *.domain, * or host:port)`);
       }
       return { pattern, exact: !pattern.includes('*') };
@@ -171,6 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
     };
   }
 
+  const instanceId = env[ENV.instanceId] || null;
+  if (instanceId !== null && !INSTANCE_ID.test(instanceId)) {
+    throw new ConfigError(`WARDEN_INSTANCE_ID must be 1 to 64 letters, digits, "_" or "-", got "${instanceId.slice(0, 70)}"`);
+  }
+
   const httpAllow = parseHostPatterns(env[ENV.httpAllow]);
   return {
     shopify,
@@ -186,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
     retentionDays: intFromEnv(env, ENV.retentionDays, DEFAULTS.retentionDays, 1, 3650),
     maxEvents: intFromEnv(env, ENV.maxEvents, DEFAULTS.maxEvents, 1_000, 100_000_000),
     cloud,
+    instanceId,
   };
 }
 

@@ -26,7 +26,7 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
   const config = loadConfig(env);
   const redact = makeRedactor(configSecrets(config));
   const log = makeLogger(redact);
-  const instanceId = newId();
+  const instanceId = config.instanceId ?? newId();
   const rules = loadRuleEngine(config.dataDir, log);
   const store = AuditStore.open({
     dataDir: config.dataDir,

@@ -23,6 +23,8 @@ export const ENV = {
   maxResponseBytes: 'WARDEN_MAX_RESPONSE_BYTES',
   retentionDays: 'WARDEN_RETENTION_DAYS',
   maxEvents: 'WARDEN_MAX_EVENTS',
+  /** Set by the extension so each window recognises alerts from the guard it launched. */
+  instanceId: 'WARDEN_INSTANCE_ID',
 } as const;
 
 /** Variables that hold secrets: never logged, shown or copied without the user's say-so. */
@@ -39,6 +41,12 @@ export const DEFAULTS = {
   retentionDays: 90,
   maxEvents: 1_000_000,
 } as const;
+
+/** A guard instance id given through WARDEN_INSTANCE_ID (it also names journal files). */
+export const INSTANCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** One WARDEN_HTTP_ALLOW entry, lower-case: "api.example.com", "*.example.com", "*", "host:port" or "[::1]:8080". */
+export const HOST_PATTERN = /^(\*|\*\.[a-z0-9.-]+|[a-z0-9.-]+|\[[0-9a-f:]+\])(:\d{1,5})?$/;
 
 /** Shopify Admin API versions: "2025-10" or "unstable". */
 export const SHOPIFY_API_VERSION = /^\d{4}-\d{2}$|^unstable$/;

@@ -1,6 +1,7 @@
 // `warden-guard audit`: lists, filters and exports the local audit log (newest first).
 import { parseArgs } from 'node:util';
 import type { Alert, AuditEvent } from '../../core/types.ts';
+import { csvCell, eventCsvHeader, eventCsvRow } from '../../core/export/csv.ts';
 import { openAuditReader, type AuditFilter } from '../../store/index.ts';
 import { UsageError } from './index.ts';
 import { writeOut } from './lines.ts';
@@ -20,36 +21,6 @@ Lists the audit log, newest first.
   --since T / --until T  unix ms, ISO date, or an age such as 30m, 12h, 7d
   --data-dir DIR       default WARDEN_DATA_DIR or ~/.warden
 `;
-
-const COLUMNS: (keyof AuditEvent)[] = [
-  'id',
-  'ts',
-  'session_id',
-  'instance_id',
-  'client',
-  'tool',
-  'platform',
-  'target',
-  'method',
-  'endpoint',
-  'operation',
-  'status',
-  'latency_ms',
-  'risk_level',
-  'rules',
-  'outcome',
-  'error',
-  'pii',
-  'usage',
-];
-
-/** CSV cell: quoted when needed; formula-looking text is prefixed so spreadsheets do not run it. */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function tableRow(e: AuditEvent): string {
   const when = new Date(e.ts).toISOString().replace('T', ' ').slice(0, 19);
@@ -125,12 +96,12 @@ export async function runAudit(args: string[]): Promise<number> {
       for (const a of alerts) await writeOut((o.json ? JSON.stringify(a) : o.csv ? alertCsv(a) : alertRow(a)) + '\n');
       return 0;
     }
-    if (o.csv) await writeOut(COLUMNS.join(',') + '\n');
+    if (o.csv) await writeOut(eventCsvHeader() + '\n');
     const rows = limit > 0 ? reader.latest(limit, filter) : reader.iterate(filter);
     let n = 0;
     for (const e of rows) {
       n++;
-      await writeOut((o.json ? JSON.stringify(e) : o.csv ? COLUMNS.map((c) => csvCell(e[c])).join(',') : tableRow(e)) + '\n');
+      await writeOut((o.json ? JSON.stringify(e) : o.csv ? eventCsvRow(e) : tableRow(e)) + '\n');
     }
     if (!o.json && !o.csv && n === 0) process.stderr.write(`no audit events in ${dataDir} match\n`);
     return 0;

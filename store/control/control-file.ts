@@ -31,12 +31,12 @@
 // old file or the new one, never a mix. Concurrent writers: the last rename wins.
 //
 // No guard code here: the extension imports this module as it is (Node, no MCP SDK).
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { POLICY_MODES, type PolicyMode } from '../../core/protocol/vocabulary.ts';
 import { scrubText } from '../../core/scrub/scrubber.ts';
+import { removeDeadTemps, writeFileAtomic } from '../atomic-file.ts';
 
 export const CONTROL_FILE = 'control.json';
 export const CONTROL_FILE_VERSION = 2;
@@ -299,50 +299,6 @@ export class ControlFileNewerError extends Error {
   }
 }
 
-const TEMP_RE = /^\.control\.json\.(\d+)\.[0-9a-f]+\.tmp$/;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Temp files of writers that died between open and rename. */
-function removeDeadTemps(dataDir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dataDir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const m = TEMP_RE.exec(n);
-    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
-      try {
-        unlinkSync(join(dataDir, n));
-      } catch {
-        // another writer removed it
-      }
-    }
-  }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not supported everywhere (Windows); the rename itself is still atomic.
-  }
-}
-
 /**
  * Validates `file` and replaces `<dataDir>/control.json` atomically and durably: temp file in the
  * data dir (mode 0600) + fsync + rename + fsync of the folder. Creates the data dir (0700) if
@@ -359,28 +315,8 @@ export function writeControlFile(dataDir: string, file: ControlFile): ControlFil
     updated_by: valid.updated_by,
   };
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  removeDeadTemps(dataDir);
-  const data = Buffer.from(JSON.stringify(doc, null, 2) + '\n', 'utf8');
-  const tmp = join(dataDir, `.${CONTROL_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    try {
-      let done = 0;
-      while (done < data.length) done += writeSync(fd, data, done, data.length - done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, controlFilePath(dataDir));
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    throw err;
-  }
-  fsyncDir(dataDir);
+  removeDeadTemps(dataDir, (name) => name === CONTROL_FILE);
+  writeFileAtomic(dataDir, CONTROL_FILE, Buffer.from(JSON.stringify(doc, null, 2) + '\n', 'utf8'));
   return doc;
 }
 

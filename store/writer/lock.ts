@@ -9,6 +9,9 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, wr
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isPidAlive } from '../atomic-file.ts';
+
+export { isPidAlive };
 
 export const LOCK_FILE = 'store.lock';
 export const STALE_MS = 15_000;
@@ -19,18 +22,6 @@ interface LockContent {
   host: string;
   token: string;
   ts: number;
-}
-
-/** True when a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function isPidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readLock(path: string): { content: LockContent | null; mtimeMs: number; ino: number } | null {

@@ -46,8 +46,10 @@ copyFileSync(wasm, join(outdir, 'sql-wasm.wasm'));
 // The editor loads extensions with require(): CommonJS, and .cjs because package.json says
 // "type": "module". `vscode` is provided by the editor at run time. The store's read side
 // finds sql-wasm.wasm through the path the extension passes (dist/, copied above).
+// The store code (sql.js, zod schemas, the dashboard panel) is a second bundle the extension
+// requires on first use: activation loads only the small one.
 await build({
-  entryPoints: { extension: 'extension/src/extension.ts' },
+  entryPoints: { extension: 'extension/src/extension.ts', 'extension-store': 'extension/src/store-api.ts' },
   outdir,
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -55,6 +57,7 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  define: { WARDEN_EXTENSION_STORE: JSON.stringify('extension-store.cjs') },
   logLevel: 'warning',
   legalComments: 'none',
   minifyWhitespace: true,

@@ -3,19 +3,19 @@
 // the dashboard's DashboardHost, so the panel uses the same reader and control-file writer.
 import * as vscode from 'vscode';
 import type { Alert } from '../../core/types.ts';
-import { updateControlFile } from '../../store/control/index.ts';
 import type { ControlChange, ControlFile } from '../../store/control/index.ts';
 import type { StoreReader } from '../../store/read/index.ts';
 import type { DashboardHost } from './dashboard/host.ts';
 import type { GuardProvider } from './mcp/provider.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import type { Settings } from './settings/settings.ts';
+import { loadStoreApi } from './store-loader.ts';
 import type { StoreService } from './store-service.ts';
 import type { AlertsTree } from './views/alerts-tree.ts';
 import type { AuditTree } from './views/audit-tree.ts';
 
-/** The `by` written into the control file for changes made here. */
-export const CONTROL_BY = vscode.env.appName.toLowerCase().includes('cursor') ? 'Cursor' : 'VS Code';
+/** The `by` written into the control file for changes made here ("VS Code" or "Cursor"). */
+export const controlBy = (): string => (vscode.env.appName.toLowerCase().includes('cursor') ? 'Cursor' : 'VS Code');
 
 export class Warden implements DashboardHost {
   constructor(
@@ -47,8 +47,9 @@ export class Warden implements DashboardHost {
   }
 
   /** Changes the control file (the one atomic writer), so every guard on the data dir follows. */
-  changeControl(change: ControlChange): ControlFile {
-    const { file, replacedBroken } = updateControlFile(this.store.dataDir, change, { by: CONTROL_BY });
+  async changeControl(change: ControlChange): Promise<ControlFile> {
+    const { updateControlFile } = await loadStoreApi();
+    const { file, replacedBroken } = updateControlFile(this.store.dataDir, change, { by: controlBy() });
     if (replacedBroken) this.log.warn('the control file was damaged and has been replaced');
     this.store.adoptControl(file);
     return file;

@@ -81,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): Warden {
       store.setDataDir(settings.dataDir);
       if (s.autoPause !== autoPause) {
         autoPause = s.autoPause;
-        syncAutoPause(w);
+        void syncAutoPause(w);
       }
     }),
     { dispose: () => statusTimer !== null && clearTimeout(statusTimer) },

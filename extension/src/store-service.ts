@@ -2,11 +2,9 @@
 // load then, not at activation), one store watch (live events and alerts), and the control
 // file. Everything that shows or acts on the store goes through here.
 import * as vscode from 'vscode';
-import { join } from 'node:path';
-import { ControlFileReader } from '../../store/control/index.ts';
-import type { ControlFile } from '../../store/control/index.ts';
-import { openStoreReader, openStoreWatch } from '../../store/read/index.ts';
+import type { ControlFile, ControlFileReader } from '../../store/control/index.ts';
 import type { StoreReader, StoreWatch, WatchBatch } from '../../store/read/index.ts';
+import { loadStoreApi } from './store-loader.ts';
 
 /** How often the watch polls as a fallback to fs.watch, and how often the control file is checked. */
 const POLL_MS = 1000;
@@ -15,7 +13,8 @@ export class StoreService implements vscode.Disposable {
   private readerP: Promise<StoreReader> | null = null;
   private watch: StoreWatch | null = null;
   private watchStarting = false;
-  private control: ControlFileReader;
+  /** Null until the store code has loaded (just after activation). */
+  private control: ControlFileReader | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private generation = 0;
   private readonly newData = new vscode.EventEmitter<WatchBatch>();
@@ -29,9 +28,7 @@ export class StoreService implements vscode.Disposable {
     private dir: string,
     private readonly wasmPath: string,
     private readonly log: vscode.LogOutputChannel,
-  ) {
-    this.control = new ControlFileReader(dir, (m) => log.warn(m));
-  }
+  ) {}
 
   get dataDir(): string {
     return this.dir;
@@ -39,7 +36,9 @@ export class StoreService implements vscode.Disposable {
 
   /** The shared reader, opened on first call. */
   reader(): Promise<StoreReader> {
-    this.readerP ??= openStoreReader({ dataDir: this.dir, wasmPath: this.wasmPath, onWarning: (m) => this.log.warn(`store: ${m}`) });
+    this.readerP ??= loadStoreApi().then((api) =>
+      api.openStoreReader({ dataDir: this.dir, wasmPath: this.wasmPath, onWarning: (m) => this.log.warn(`store: ${m}`) }),
+    );
     const p = this.readerP;
     p.catch(() => {
       if (this.readerP === p) this.readerP = null; // try again next time
@@ -47,15 +46,16 @@ export class StoreService implements vscode.Disposable {
     return p;
   }
 
-  /** The control state (last good one; the empty state when there is no file). */
-  controlFile(): ControlFile {
+  /** The control state (last good one; the empty state when there is no file); null until the store code loaded. */
+  controlFile(): ControlFile | null {
+    if (this.control === null) return null;
     this.control.check();
     return this.control.current;
   }
 
   /** Takes a state this window just wrote, and tells the views. */
   adoptControl(file: ControlFile): void {
-    this.control.adopt(file);
+    this.control?.adopt(file);
     this.changed.fire();
   }
 
@@ -63,7 +63,7 @@ export class StoreService implements vscode.Disposable {
   start(): void {
     if (this.timer !== null) return;
     this.timer = setInterval(() => {
-      if (this.control.check()) this.changed.fire();
+      if (this.control?.check()) this.changed.fire();
     }, POLL_MS);
     void this.startWatch();
   }
@@ -73,7 +73,13 @@ export class StoreService implements vscode.Disposable {
     this.watchStarting = true;
     const gen = this.generation;
     try {
-      const watch = await openStoreWatch({ dataDir: this.dir, wasmPath: this.wasmPath, onWarning: (m) => this.log.warn(`watch: ${m}`) });
+      const api = await loadStoreApi();
+      if (gen === this.generation) this.control ??= new api.ControlFileReader(this.dir, (m) => this.log.warn(m));
+      const watch = await api.openStoreWatch({
+        dataDir: this.dir,
+        wasmPath: this.wasmPath,
+        onWarning: (m) => this.log.warn(`watch: ${m}`),
+      });
       if (gen !== this.generation || this.timer === null) {
         watch.stop();
         return;
@@ -106,7 +112,7 @@ export class StoreService implements vscode.Disposable {
     this.generation++;
     this.closeAll();
     this.dir = dir;
-    this.control = new ControlFileReader(dir, (m) => this.log.warn(m));
+    this.control = null;
     const running = this.timer !== null;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
@@ -121,10 +127,6 @@ export class StoreService implements vscode.Disposable {
     this.closeAll();
     this.dir = '';
     this.setDataDir(dir);
-  }
-
-  claimsDir(): string {
-    return join(this.dir, 'notified');
   }
 
   private closeAll(): void {

@@ -2,7 +2,7 @@
 // message explains the expected form), tokens are typed in password boxes, and values go to
 // SecretStorage only.
 import * as vscode from 'vscode';
-import { normaliseShopDomain } from '../../../core/protocol/index.ts';
+import { normaliseShopDomain } from '../../../core/protocol/env.ts';
 import type { Warden } from '../context.ts';
 import {
   CREDENTIAL_LABELS,

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { mkdirSync } from 'node:fs';
 import type { Warden } from '../context.ts';
-import { clearAuditData as clearStore } from '../data/clear-audit.ts';
+import { loadStoreApi } from '../store-loader.ts';
 
 export async function openDataFolder(w: Warden): Promise<void> {
   mkdirSync(w.store.dataDir, { recursive: true, mode: 0o700 });
@@ -21,7 +21,7 @@ export async function clearAuditData(w: Warden): Promise<void> {
     yes,
   );
   if (pick !== yes) return;
-  const result = clearStore(w.store.dataDir);
+  const result = (await loadStoreApi()).clearAuditData(w.store.dataDir);
   if (!result.ok) {
     const list = 'MCP: List Servers';
     const again = await vscode.window.showWarningMessage(`Warden: audit data not cleared. ${result.reason}`, list);

@@ -1,8 +1,8 @@
 // Commands behind the views: focus, filter, refresh, paging, alert → events, the dashboard.
 import * as vscode from 'vscode';
-import { OUTCOMES, PLATFORMS } from '../../../core/protocol/index.ts';
+import { OUTCOMES, PLATFORMS } from '../../../core/protocol/vocabulary.ts';
 import type { Warden } from '../context.ts';
-import { showDashboard } from '../dashboard/panel.ts';
+import { loadStoreApi } from '../store-loader.ts';
 import { RISK_NAMES } from '../views/event-format.ts';
 import type { AuditFilterState } from '../views/filters.ts';
 
@@ -10,8 +10,8 @@ export async function showAuditLog(): Promise<void> {
   await vscode.commands.executeCommand('warden.audit.focus');
 }
 
-export function openDashboard(w: Warden): void {
-  showDashboard(w);
+export async function openDashboard(w: Warden): Promise<void> {
+  (await loadStoreApi()).showDashboard(w);
 }
 
 type FilterPick = vscode.QuickPickItem & { apply: (f: AuditFilterState) => AuditFilterState | Promise<AuditFilterState | undefined> };

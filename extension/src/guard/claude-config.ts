@@ -1,7 +1,7 @@
 // The claude_desktop_config.json snippet for the same guard, pointing at its stable copy
 // (stable-copy.ts). Secrets are replaced by placeholders unless the caller passes includeSecrets
 // (the command asks first, in a modal warning). Pure.
-import { ENV, SECRET_ENV } from '../../../core/protocol/index.ts';
+import { ENV, SECRET_ENV } from '../../../core/protocol/env.ts';
 
 /** Managed by the editor window only: not for Claude Desktop's guard. */
 const EDITOR_ONLY = new Set(['ELECTRON_RUN_AS_NODE', ENV.instanceId]);

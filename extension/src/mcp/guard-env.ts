@@ -3,7 +3,7 @@
 // over the editor's own environment, so everything else (e.g. WARDEN_SHOPIFY_BASE_URL pointing
 // at a local stand-in) passes through unchanged. Pure.
 import { createHash } from 'node:crypto';
-import { ENV, SECRET_ENV } from '../../../core/protocol/index.ts';
+import { ENV, SECRET_ENV } from '../../../core/protocol/env.ts';
 import type { Credentials } from '../secrets/credentials.ts';
 import type { WardenSettings } from '../settings/schema.ts';
 

@@ -2,7 +2,7 @@
 // its fix, instead of a server that exits at start. Node only (no vscode): the provider turns a
 // Problem into one notification with a button running `fix.command`.
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { ENV } from '../../../core/protocol/index.ts';
+import { ENV } from '../../../core/protocol/env.ts';
 
 export interface Problem {
   message: string;

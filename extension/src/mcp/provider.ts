@@ -4,7 +4,7 @@
 // (process.execPath + ELECTRON_RUN_AS_NODE) and the env from guard-env.ts. Secrets go into the
 // env only in resolveMcpServerDefinition, at start: the definitions VS Code may cache hold none.
 import * as vscode from 'vscode';
-import { ENV } from '../../../core/protocol/index.ts';
+import { ENV } from '../../../core/protocol/env.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Settings } from '../settings/settings.ts';
 import { CursorRegistration, cursorMcpApi } from './cursor-api.ts';

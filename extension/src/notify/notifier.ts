@@ -12,7 +12,7 @@ export interface NotifierDeps {
   dataDir: () => string;
   level: () => NotificationLevel;
   autoPause: () => boolean;
-  control: () => ControlFile;
+  control: () => ControlFile | null;
   log: vscode.LogOutputChannel;
 }
 
@@ -49,7 +49,7 @@ export class Notifier {
       this.deps.log.warn(`cannot record alert notification claim: ${(err as Error).message}`);
     }
     let control = this.deps.control();
-    if (alert.severity === 'critical' && this.deps.autoPause() && control.pause === null) {
+    if (alert.severity === 'critical' && this.deps.autoPause() && !control?.pause) {
       await sleep(AUTO_PAUSE_WAIT_MS);
       control = this.deps.control();
     }

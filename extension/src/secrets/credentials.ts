@@ -1,7 +1,7 @@
 // The credentials the extension keeps in SecretStorage: their storage keys, their shape, and
 // the validation of every value a user types. Pure (no vscode). Validation messages describe
 // the expected form and never repeat the value: it may be a secret.
-import { HOST_PATTERN, normaliseShopDomain } from '../../../core/protocol/index.ts';
+import { HOST_PATTERN, normaliseShopDomain } from '../../../core/protocol/env.ts';
 
 /** SecretStorage keys. Each holds one JSON document (or a bare token for Meta). */
 export const SECRET_KEYS = {

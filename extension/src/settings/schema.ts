@@ -1,14 +1,8 @@
 // Every `warden.*` setting: its key, default and validation, in one place. Pure (no vscode), so
 // the rules are unit-tested; settings.ts reads the editor's values through validateSettings().
-import {
-  DATA_DIR_NAME,
-  DEFAULTS,
-  HOST_PATTERN,
-  META_API_VERSION,
-  POLICY_MODES,
-  SHOPIFY_API_VERSION,
-} from '../../../core/protocol/index.ts';
-import type { PolicyMode } from '../../../core/protocol/index.ts';
+import { DATA_DIR_NAME, DEFAULTS, HOST_PATTERN, META_API_VERSION, SHOPIFY_API_VERSION } from '../../../core/protocol/env.ts';
+import { POLICY_MODES } from '../../../core/protocol/vocabulary.ts';
+import type { PolicyMode } from '../../../core/protocol/vocabulary.ts';
 
 export const NOTIFICATION_LEVELS = ['critical', 'warning', 'none'] as const;
 export type NotificationLevel = (typeof NOTIFICATION_LEVELS)[number];

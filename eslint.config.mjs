@@ -36,6 +36,12 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    // CommonJS on Node (test/e2e's helper extension: VS Code loads extensions with require).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Core is pure: no Node builtins (a fast first line of defence; test/boundaries.test.ts
     // checks what actually gets bundled, dependencies included).
     files: ['core/**/*.ts'],

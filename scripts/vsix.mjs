@@ -15,14 +15,15 @@ export const REQUIRED_ENTRIES = [
   'extension/LICENSE.txt',
   'extension/extension/icon.png',
   'extension/dist/extension.cjs',
+  'extension/dist/extension-store.cjs', // the store side, loaded on first use
   'extension/dist/guard-server.js',
   'extension/dist/store-folder.js',
   'extension/dist/sql-wasm.wasm',
 ];
 
-// Besides the required entries: the dashboard page's bundle and the manifest's media (view
-// icons). Everything else is unexpected. Maps never ship (they hold the sources).
-const ALLOWED_PATTERNS = [/^extension\/dist\/webview\/[\w./-]+\.(js|css|ttf|woff2?)$/, /^extension\/extension\/media\/[\w.-]+\.(svg|png)$/];
+// Besides the required entries: the dashboard page's bundle and the manifest's resources
+// (view icons). Everything else is unexpected. Maps never ship (they hold the sources).
+const ALLOWED_PATTERNS = [/^extension\/dist\/webview\/[\w./-]+\.(js|css|ttf|woff2?)$/, /^extension\/resources\/[\w.-]+\.(svg|png)$/];
 
 /** The file names and sizes in a zip, read from its central directory. */
 export function listZip(path) {

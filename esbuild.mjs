@@ -42,6 +42,22 @@ await build({
 const wasm = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
 copyFileSync(wasm, join(outdir, 'sql-wasm.wasm'));
 
+// ---- The risk dashboard page (extension/webview/) ----------------------------------------------
+// Browser code for the webview: one script and one stylesheet (its own CSS and uPlot's) in
+// dist/webview/, the only folder the panel lets the webview load from. No source maps: they
+// would ship in the VSIX and the page's CSP does not need them.
+await build({
+  entryPoints: { dashboard: 'extension/webview/main.ts' },
+  outdir: join(outdir, 'webview'),
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 // ---- The VS Code/Cursor extension (extension/src/) ---------------------------------------------
 // The editor loads extensions with require(): CommonJS, and .cjs because package.json says
 // "type": "module". `vscode` is provided by the editor at run time. The store's read side

@@ -33,7 +33,7 @@ import { atomicWrite } from '../store/writer/segment-files.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DIR = join(root, '.cache', 'bench-store-1m');
-const FORMAT = 'bench-store-1m v1';
+const FORMAT = 'bench-store-1m v2'; // v2: rollups count rules
 const TOTAL = 1_000_000;
 const SEGMENT = 10_000;
 const SEALED = 99;

@@ -6,7 +6,7 @@
 // every event one by one.
 import type { Database, SqlValue } from 'sql.js';
 import type { AuditEvent } from '../../core/types.ts';
-import { HOUR_SQL, hourOf } from './rollup.ts';
+import { HOUR_SQL, hourOf, rulesSql } from './rollup.ts';
 import type { SegmentRollup } from './rollup.ts';
 import { excludeIds } from './snapshot.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -17,6 +17,8 @@ export interface AggregateQuery {
   until?: number;
   /** How many endpoint patterns to list (default 10); the rest are summed in otherEndpoints. */
   topEndpoints?: number;
+  /** How many rule ids to list (default 10); the rest are summed in otherRules. */
+  topRules?: number;
   /** Days start at UTC midnight shifted by this many minutes (a multiple of 60; default 0). */
   utcOffsetMinutes?: number;
 }
@@ -32,6 +34,12 @@ export interface Bucket {
 export interface EndpointStat {
   platform: string;
   endpoint: string;
+  count: number;
+}
+
+/** How many times a rule fired (on events in the range). */
+export interface RuleStat {
+  rule: string;
   count: number;
 }
 
@@ -55,6 +63,9 @@ export interface Aggregates {
   /** Most frequent first (ties by platform then endpoint). */
   topEndpoints: EndpointStat[];
   otherEndpoints: number;
+  /** Rules fired most often first (ties by rule id). */
+  topRules: RuleStat[];
+  otherRules: number;
   /** Non-empty hours, ascending. */
   hourly: Bucket[];
   /** Non-empty days, ascending. */
@@ -68,6 +79,7 @@ class Totals {
   outcome = new Map<string, number>();
   endpoints = new Map<string, EndpointStat>();
   hours = new Map<number, Bucket>();
+  rules = new Map<string, number>();
   alerts = new Map<string, number>();
 
   static bump(m: Map<string, number>, k: string, n: number): void {
@@ -91,6 +103,7 @@ class Totals {
     for (const [k, n] of Object.entries(r.outcome)) Totals.bump(this.outcome, k, n);
     for (const [p, e, n] of r.endpoints ?? []) this.endpoint(p, e, n);
     for (const [h, n, ...risks] of r.hours) this.hour(h, n, risks);
+    for (const [k, n] of r.rules ?? []) Totals.bump(this.rules, k, n);
     for (const [k, n] of Object.entries(r.alerts)) Totals.bump(this.alerts, k, n);
   }
   addEvent(e: AuditEvent): void {
@@ -98,6 +111,7 @@ class Totals {
     Totals.bump(this.platform, e.platform, 1);
     Totals.bump(this.outcome, e.outcome, 1);
     this.endpoint(e.platform, e.endpoint, 1);
+    for (const rule of e.rules) Totals.bump(this.rules, rule, 1);
     this.hour(
       hourOf(e.ts),
       1,
@@ -133,6 +147,7 @@ function addQueried(t: Totals, snap: Snapshot, db: Database, since: number, unti
     for (const [pl, e, n] of rows(db, `SELECT platform, endpoint, count(*) FROM events ${where} GROUP BY platform, endpoint`, p)) {
       t.endpoint(String(pl), String(e), Number(n));
     }
+    for (const [rule, n] of rows(db, rulesSql(where), p)) Totals.bump(t.rules, String(rule), Number(n));
   }
   const exA = excludeIds(snap.shadowed(db, 'alerts'));
   for (const [s, n] of rows(db, `SELECT severity, count(*) FROM alerts WHERE ts >= ? AND ts <= ?${exA.sql} GROUP BY severity`, [
@@ -141,6 +156,20 @@ function addQueried(t: Totals, snap: Snapshot, db: Database, since: number, unti
   ])) {
     Totals.bump(t.alerts, String(s), Number(n));
   }
+}
+
+/**
+ * Rule counts of whole sealed segments whose rollup has none, counted once per reader: sealed
+ * segments never change, and a store sealed before rule counts existed would otherwise pay a
+ * json_each scan of every such segment on each dashboard refresh.
+ */
+const sealedRuleCounts = new WeakMap<Snapshot, Map<number, [string, number][]>>();
+function sealedRules(snap: Snapshot, seq: number, db: Database): [string, number][] {
+  let bySeq = sealedRuleCounts.get(snap);
+  if (!bySeq) sealedRuleCounts.set(snap, (bySeq = new Map()));
+  let counts = bySeq.get(seq);
+  if (!counts) bySeq.set(seq, (counts = rows(db, rulesSql(), []).map(([rule, n]) => [String(rule), Number(n)])));
+  return counts;
 }
 
 function dayOf(hourStart: number, offsetMs: number): number {
@@ -159,13 +188,18 @@ export function aggregate(snap: Snapshot, q: AggregateQuery = {}): Aggregates {
     const inside = !seg.newest && seg.rollup !== undefined && seg.min_ts >= since && seg.max_ts <= until;
     if (inside && seg.rollup) {
       t.addRollup(seg.rollup);
-      if (seg.rollup.endpoints !== null) continue;
-      // Too many distinct endpoints to roll up: those alone are counted from the file.
+      const noEndpoints = seg.rollup.endpoints === null;
+      const noRules = !seg.rollup.rules; // too many to roll up, or sealed before rules were rolled up
+      if (!noEndpoints && !noRules) continue;
+      // What the rollup lacks alone is counted from the file.
       const db = snap.db(seg.seq);
       if (db === null) continue;
-      for (const [pl, e, n] of rows(db, 'SELECT platform, endpoint, count(*) FROM events GROUP BY platform, endpoint', [])) {
-        t.endpoint(String(pl), String(e), Number(n));
+      if (noEndpoints) {
+        for (const [pl, e, n] of rows(db, 'SELECT platform, endpoint, count(*) FROM events GROUP BY platform, endpoint', [])) {
+          t.endpoint(String(pl), String(e), Number(n));
+        }
       }
+      if (noRules) for (const [rule, n] of sealedRules(snap, seg.seq, db)) Totals.bump(t.rules, rule, n);
       continue;
     }
     const db = snap.db(seg.seq);
@@ -180,6 +214,11 @@ export function aggregate(snap: Snapshot, q: AggregateQuery = {}): Aggregates {
       b.count - a.count ||
       (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0),
   );
+  const topRules = Math.max(0, Math.floor(q.topRules ?? 10));
+  const rules = [...t.rules]
+    .filter(([, n]) => n > 0)
+    .map(([rule, count]) => ({ rule, count }))
+    .sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   const hourly = [...t.hours.values()].filter((b) => b.count > 0).sort((a, b) => a.start - b.start);
   const days = new Map<number, Bucket>();
   for (const h of hourly) {
@@ -201,6 +240,8 @@ export function aggregate(snap: Snapshot, q: AggregateQuery = {}): Aggregates {
     byOutcome: Object.fromEntries([...t.outcome].filter(([, n]) => n > 0).sort()),
     topEndpoints: endpoints.slice(0, top),
     otherEndpoints: endpoints.slice(top).reduce((a, b) => a + b.count, 0),
+    topRules: rules.slice(0, topRules),
+    otherRules: rules.slice(topRules).reduce((a, b) => a + b.count, 0),
     hourly,
     daily: [...days.values()].sort((a, b) => a.start - b.start),
     alerts: { total: alertTotal, bySeverity, open: { total: alertTotal, bySeverity: { ...bySeverity } } },

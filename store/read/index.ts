@@ -5,7 +5,7 @@ export { openStoreReader } from './store-reader.ts';
 export type { StoreReader, StoreReaderOptions } from './store-reader.ts';
 export type { AlertFilter, AlertPage, EventFilter, EventPage, OneOrMany, PageQuery, SessionQuery, SessionSummary } from './pages.ts';
 export { decodeCursor, encodeCursor } from './pages.ts';
-export type { AggregateQuery, Aggregates, AlertSummary, Bucket, EndpointStat } from './aggregates.ts';
+export type { AggregateQuery, Aggregates, AlertSummary, Bucket, EndpointStat, RuleStat } from './aggregates.ts';
 export { openStoreWatch } from './watch.ts';
 export type { StoreWatch, WatchBatch, WatchOptions } from './watch.ts';
 export { openAuditReader } from './reader.ts';

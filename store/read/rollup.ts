@@ -13,6 +13,8 @@ export const HOUR_MS = 3_600_000;
 export type HourBucket = [number, number, number, number, number, number];
 /** [platform, endpoint pattern, events]. */
 export type EndpointCount = [string, string, number];
+/** [rule id, times it fired]. */
+export type RuleCount = [string, number];
 /** [session id, client, first ts, last ts, events, max risk]. */
 export type SessionRow = [string, string, number, number, number, number];
 
@@ -25,6 +27,11 @@ export interface SegmentRollup {
   outcome: Record<string, number>;
   endpoints: EndpointCount[] | null;
   sessions: SessionRow[] | null;
+  /**
+   * Rule ids fired in the segment. Absent on segments sealed before rule counts existed and null
+   * above ROLLUP_MAX_KEYS distinct rules: readers count those segments' rules with SQL.
+   */
+  rules?: RuleCount[] | null;
   /** Alerts by severity. */
   alerts: Record<string, number>;
 }
@@ -42,6 +49,15 @@ export const HOUR_SQL = `CAST(ts / ${HOUR_MS} AS INTEGER) * ${HOUR_MS}`;
 
 function rows(db: Database, sql: string): SqlValue[][] {
   return db.exec(sql)[0]?.values ?? [];
+}
+
+/**
+ * SQL counting how often each rule id fired on the `events` rows matching `where` (each row's
+ * `rules` is a JSON array). The subquery keeps `where`'s column names unambiguous (json_each
+ * has an `id` column too).
+ */
+export function rulesSql(where = ''): string {
+  return `SELECT r.value, count(*) FROM (SELECT rules FROM events ${where}) AS e, json_each(e.rules) AS r GROUP BY r.value`;
 }
 
 /** The rollup of every event and alert in `db` (a segment about to be sealed). */
@@ -67,6 +83,7 @@ export function computeRollup(db: Database): SegmentRollup {
     db,
     `SELECT session_id, client, min(ts), max(ts), count(*), max(risk_level) FROM events GROUP BY session_id, client LIMIT ${ROLLUP_MAX_KEYS + 1}`,
   ).map(([s, c, a, b, n, r]) => [str(s), str(c), num(a), num(b), num(n), num(r)] as SessionRow);
+  const rules = rows(db, `${rulesSql()} LIMIT ${ROLLUP_MAX_KEYS + 1}`).map(([k, n]) => [str(k), num(n)] as RuleCount);
   return {
     v: ROLLUP_VERSION,
     hours,
@@ -75,6 +92,7 @@ export function computeRollup(db: Database): SegmentRollup {
     outcome: counts('SELECT outcome, count(*) FROM events GROUP BY outcome'),
     endpoints: endpoints.length > ROLLUP_MAX_KEYS ? null : endpoints,
     sessions: sessions.length > ROLLUP_MAX_KEYS ? null : sessions,
+    rules: rules.length > ROLLUP_MAX_KEYS ? null : rules,
     alerts: counts('SELECT severity, count(*) FROM alerts GROUP BY severity'),
   };
 }
@@ -96,6 +114,7 @@ export function asRollup(x: unknown): SegmentRollup | undefined {
     isCounts(r.outcome) &&
     isCounts(r.alerts) &&
     (r.endpoints === null || isTuples(r.endpoints, 3)) &&
-    (r.sessions === null || isTuples(r.sessions, 6));
+    (r.sessions === null || isTuples(r.sessions, 6)) &&
+    (r.rules === undefined || r.rules === null || isTuples(r.rules, 2));
   return ok ? (r as SegmentRollup) : undefined;
 }

@@ -11,7 +11,7 @@ import { loadSqlJs } from '../../store/sqljs.ts';
 import { segmentFiles } from './helpers.ts';
 import { BASE, HOUR, buildStore, dropRollups } from './read-fixture.ts';
 import type { BuiltStore } from './read-fixture.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const SQL = await loadSqlJs();
 
@@ -48,6 +48,12 @@ function brute(events: AuditEvent[], alerts: Alert[], q: AggregateQuery): Aggreg
     }
     return [...m.values()].sort((a, b) => a.start - b.start);
   };
+  const fired = new Map<string, number>();
+  for (const e of ev) for (const rule of e.rules) fired.set(rule, (fired.get(rule) ?? 0) + 1);
+  const rules = [...fired]
+    .map(([rule, count]) => ({ rule, count }))
+    .sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  const topRules = q.topRules ?? 10;
   const al = alerts.filter((a) => a.ts >= since && a.ts <= until);
   const bySeverity: Record<string, number> = {};
   for (const a of al) bySeverity[a.severity] = (bySeverity[a.severity] ?? 0) + 1;
@@ -61,6 +67,8 @@ function brute(events: AuditEvent[], alerts: Alert[], q: AggregateQuery): Aggreg
     byOutcome: count((e) => e.outcome),
     topEndpoints: sorted.slice(0, top),
     otherEndpoints: sorted.slice(top).reduce((a, b) => a + b.count, 0),
+    topRules: rules.slice(0, topRules),
+    otherRules: rules.slice(topRules).reduce((a, b) => a + b.count, 0),
     hourly: buckets(HOUR, 0),
     daily: buckets(24 * HOUR, (q.utcOffsetMinutes ?? 0) * 60_000),
     alerts: { total: al.length, bySeverity: sev, open: { total: al.length, bySeverity: { ...sev } } },
@@ -73,8 +81,21 @@ const QUERIES: [string, AggregateQuery][] = [
   ['the last hours (newest segment and overlay)', { since: BASE + 60 * HOUR }],
   ['a range before everything', { until: BASE - 1 }],
   ['top 3 endpoints, local days at UTC+2', { since: BASE + HOUR, topEndpoints: 3, utcOffsetMinutes: 120 }],
+  ['top 2 rules', { since: BASE + 3 * HOUR, topRules: 2 }],
   ['one millisecond', { since: BASE + 30 * HOUR, until: BASE + 30 * HOUR }],
 ];
+
+/** Removes the rule counts from every rollup in the manifest, as a build before them wrote it. */
+function stripRuleCounts(dir: string): void {
+  const newest = segmentFiles(dir).at(-1)!;
+  const db = new SQL.Database(readFileSync(newest));
+  const raw = db.exec("SELECT value FROM meta WHERE key = 'segments'")[0]!.values[0]![0] as string;
+  const entries = JSON.parse(raw) as { rollup?: { rules?: unknown } }[];
+  for (const m of entries) delete m.rollup?.rules;
+  db.run("UPDATE meta SET value = ? WHERE key = 'segments'", [JSON.stringify(entries)]);
+  writeFileSync(newest, db.export());
+  db.close();
+}
 
 describe('read aggregates', () => {
   let s: BuiltStore;
@@ -122,6 +143,33 @@ describe('read aggregates', () => {
       assert.ok(opened.length >= 2 && opened.length <= 4, `the newest and the straddling segments only: ${opened.join(',')}`);
     } finally {
       r.close();
+    }
+  });
+
+  test('rule counts are exact and come from the rollups too', async () => {
+    const r = await openStoreReader({ dataDir: s.dir, SQL });
+    try {
+      const got = r.aggregate({ topRules: 100 });
+      assert.ok(got.topRules.length >= 3, 'the fixture fires several rules');
+      assert.equal(got.otherRules, 0);
+      assert.equal(
+        got.topRules.reduce((a, b) => a + b.count, 0),
+        s.events.reduce((a, e) => a + e.rules.length, 0),
+      );
+    } finally {
+      r.close();
+    }
+  });
+
+  test('rollups sealed before rule counts existed: their rules are counted from the file', async () => {
+    stripRuleCounts(s.dir);
+    for (const [, q] of QUERIES) {
+      const r = await openStoreReader({ dataDir: s.dir, SQL });
+      try {
+        assert.deepEqual(r.aggregate(q), brute(s.events, s.alerts, q));
+      } finally {
+        r.close();
+      }
     }
   });
 

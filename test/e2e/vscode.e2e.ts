@@ -94,7 +94,7 @@ test(
       wb = await openWorkbench(server.url);
       const page = wb.page;
       step('waiting for the extension host (the helper extension activates on startup)');
-      await eventually('the helper extension to activate', async () => (helper.ready() ? true : undefined), 60_000);
+      await eventually('the helper extension to activate', async () => (helper.ready() ? true : undefined), 120_000);
 
       step('setting the Shopify store and token through the command palette');
       await runCommand(page, 'Warden: Set Shopify Store and Token');

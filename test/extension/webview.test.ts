@@ -272,10 +272,15 @@ describe('risk dashboard page in headless Chromium', () => {
     await page.addInitScript(`window.__state = ${JSON.stringify(state)};`);
     await page.addInitScript(applyTheme, THEMES[theme]);
     await page.goto(origin);
-    await page.waitForSelector('h1');
-    if (state.total > 0) await page.waitForFunction(() => (window as unknown as { __chartPaintedAt?: number }).__chartPaintedAt);
     const posted = () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
     const violations = () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    try {
+      await page.waitForSelector('h1', { timeout: 10_000 });
+      if (state.total > 0) await page.waitForFunction(() => (window as unknown as { __chartPaintedAt?: number }).__chartPaintedAt);
+    } catch (err) {
+      const why = { violations: await violations(), errors, posted: await posted() };
+      throw new Error(`the page did not render: ${(err as Error).message.split('\n')[0]}; ${JSON.stringify(why)}`);
+    }
     return { page, errors, posted, violations };
   }
 

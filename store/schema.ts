@@ -138,31 +138,17 @@ export function segmentVersion(db: Database): number | null {
   return typeof raw === 'string' && Number.isInteger(v) && v >= 1 ? v : null;
 }
 
+/** The event columns, in EVENT_COLUMNS order; the JSON-encoded ones; those added after version 1. */
+const EVENT_COLUMN_NAMES = EVENT_COLUMNS.split(', ') as (keyof AuditEvent)[];
+const JSON_COLUMNS: ReadonlySet<string> = new Set(['rules', 'pii', 'usage', 'categories']);
+const ADDED_AFTER_V1: ReadonlySet<string> = new Set(['v', 'action', 'categories']);
+
 export function eventParams(e: AuditEvent): SqlValue[] {
-  return [
-    e.id,
-    e.ts,
-    e.session_id,
-    e.instance_id,
-    e.client,
-    e.tool,
-    e.platform,
-    e.target,
-    e.method,
-    e.endpoint,
-    e.operation,
-    e.status,
-    e.latency_ms,
-    e.risk_level,
-    JSON.stringify(e.rules),
-    e.outcome,
-    e.error,
-    JSON.stringify(e.pii),
-    e.usage === null ? null : JSON.stringify(e.usage),
-    e.v,
-    e.action,
-    JSON.stringify(e.categories),
-  ];
+  return EVENT_COLUMN_NAMES.map((name) => {
+    const value = e[name];
+    if (JSON_COLUMNS.has(name)) return value === null ? null : JSON.stringify(value);
+    return value as SqlValue;
+  });
 }
 
 export function alertParams(a: Alert): SqlValue[] {
@@ -180,55 +166,14 @@ function parseJson(text: unknown): unknown {
 
 /** A row selected with EVENT_COLUMNS, validated; null if the row is damaged. */
 export function rowToEvent(row: SqlValue[]): AuditEvent | null {
-  const [
-    id,
-    ts,
-    session_id,
-    instance_id,
-    client,
-    tool,
-    platform,
-    target,
-    method,
-    endpoint,
-    operation,
-    status,
-    latency_ms,
-    risk_level,
-    rules,
-    outcome,
-    error,
-    pii,
-    usage,
-    v,
-    action,
-    categories,
-  ] = row;
-  // Columns added after version 1 are NULL in rows of older segments: absent, as in the old event.
-  return parseAuditEvent({
-    id,
-    ts,
-    session_id,
-    instance_id,
-    client,
-    tool,
-    platform,
-    target,
-    method,
-    endpoint,
-    operation,
-    status,
-    latency_ms,
-    risk_level,
-    rules: parseJson(rules),
-    outcome,
-    error,
-    pii: parseJson(pii),
-    usage: usage === null ? null : parseJson(usage),
-    v: v ?? undefined,
-    action: action ?? undefined,
-    categories: categories === null ? undefined : parseJson(categories),
+  const fields: Record<string, unknown> = {};
+  EVENT_COLUMN_NAMES.forEach((name, i) => {
+    const value = row[i] ?? null;
+    // Columns added after version 1 are NULL in rows of older segments: absent, as in the old event.
+    if (value === null && ADDED_AFTER_V1.has(name)) return;
+    fields[name] = JSON_COLUMNS.has(name) && value !== null ? parseJson(value) : value;
   });
+  return parseAuditEvent(fields);
 }
 
 export function rowToAlert(row: SqlValue[]): Alert | null {

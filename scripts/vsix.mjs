@@ -21,9 +21,13 @@ export const REQUIRED_ENTRIES = [
   'extension/dist/sql-wasm.wasm',
 ];
 
-// Besides the required entries: the dashboard page's bundle and the manifest's resources
-// (view icons). Everything else is unexpected. Maps never ship (they hold the sources).
-const ALLOWED_PATTERNS = [/^extension\/dist\/webview\/[\w./-]+\.(js|css|ttf|woff2?)$/, /^extension\/resources\/[\w.-]+\.(svg|png)$/];
+// Besides the required entries: the dashboard page's bundle, the manifest's resources (view
+// icons) and the README's screenshots. Everything else is unexpected. Maps never ship (they hold the sources).
+const ALLOWED_PATTERNS = [
+  /^extension\/dist\/webview\/[\w./-]+\.(js|css|ttf|woff2?)$/,
+  /^extension\/resources\/[\w.-]+\.(svg|png)$/,
+  /^extension\/docs\/screenshots\/[\w.-]+\.png$/,
+];
 
 /** The file names and sizes in a zip, read from its central directory. */
 export function listZip(path) {

@@ -187,10 +187,15 @@ test(
         'the write reached the stand-in',
       );
 
-      step('the dashboard opens');
+      step('the dashboard opens and shows today’s operations');
+      await page.keyboard.press('Control+j'); // hide the panel (the MCP output): room for the page
       await runCommand(page, 'Warden: Open Risk Dashboard');
       await page.locator('iframe.webview').first().waitFor({ state: 'attached', timeout: 20_000 });
-      await new Promise((r) => setTimeout(r, 3000));
+      // The page's own text, inside the webview's frames (extension/webview: "Operations today").
+      await eventually('the dashboard page to render', async () =>
+        (await allDomText(page)).includes('Operations today') ? true : undefined,
+      );
+      await new Promise((r) => setTimeout(r, 1000)); // let the chart finish painting for the screenshot
       await shot('dashboard');
 
       step('the token is nowhere but the stand-in');

@@ -25,21 +25,8 @@ npm_folder() {
   [ -f "$1/package.json" ] || echo '{ "private": true, "description": "e2e test tools (scripts/e2e-setup.sh)" }' >"$1/package.json"
 }
 
-# --- Debian packages -----------------------------------------------------------------------
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
-    fail "missing Debian packages: ${missing[*]} (run as root, or: apt-get install -y ${missing[*]})"
-  fi
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  echo "e2e-setup: installing ${missing[*]} (apt)"
-  $SUDO apt-get update -qq || fail "apt-get update failed; install by hand: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null ||
-    fail "apt-get install failed; install by hand: ${missing[*]}"
-fi
+# --- Debian packages (chromium drives the workbench; code-server's kerberos module needs libkrb5-dev)
+bash scripts/setup-test-deps.sh libkrb5-dev
 
 # --- Node 24 (code-server declares engines.node 24; the machine has Node 20) ----------------
 if [ ! -x "$NODE_DIR/bin/node" ]; then

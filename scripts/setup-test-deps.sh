@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# What `npm test` needs beyond node_modules: Debian's chromium, for the dashboard page's
+# browser tests (test/extension/webview.test.ts drives /usr/bin/chromium with playwright-core).
+# Installs it with apt when missing (as root, or through sudo); otherwise says exactly what to
+# install and exits non-zero: a test that cannot run is a failure, not a skip.
+# Usage: scripts/setup-test-deps.sh [extra Debian packages…]   (e2e-setup.sh adds libkrb5-dev)
+set -euo pipefail
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+fail() {
+  echo "setup-test-deps: $*" >&2
+  exit 1
+}
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || fail "missing Debian packages: ${missing[*]} (as root: apt-get install -y ${missing[*]})"
+  SUDO="sudo"
+fi
+echo "setup-test-deps: installing ${missing[*]} (apt)"
+$SUDO apt-get update -qq || fail "apt-get update failed; install by hand: ${missing[*]}"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null ||
+  fail "apt-get install failed; install by hand: ${missing[*]}"

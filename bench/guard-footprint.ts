@@ -188,7 +188,7 @@ async function serve(kind: Kind): Promise<{ median: number; max: number; threads
   const { proc } = await start(kind, kind === 'guard' ? dataDir : tempDir('warden-fp-bare-'));
   const args = { method: 'GET', path: '/products/632910392.json' };
   const call = () => proc.client.callTool({ name: 'shopify_rest', arguments: args });
-  for (let i = 0; i < 200; i++) await call(); // warm-up: JIT, keep-alive, folder worker started
+  for (let i = 0; i < 200; i++) await call(); // warm-up: JIT, keep-alive (no folder worker: the journal is never quiet)
   const samples: number[] = [];
   const threads: number[] = [];
   const sampler = setInterval(() => {
@@ -206,7 +206,7 @@ async function serve(kind: Kind): Promise<{ median: number; max: number; threads
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   clearInterval(sampler);
-  // Then idle again: the folder worker exits after a few idle fold cycles.
+  // Then idle again: after 2 s of quiet the folder worker starts, folds the calls, and exits.
   await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
   const after = procStatus(proc.pid);
   await proc.close();

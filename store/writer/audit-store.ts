@@ -2,17 +2,21 @@
 // process's journal (one synchronous write per record); folding into the database happens in
 // a worker thread (worker-entry.ts) so sql.js never blocks the guard's event loop.
 //
-// The worker runs only while there is something to fold: it is started by the first record
-// journaled while none runs, by flush() and close(), and at open when journals of other (maybe
-// dead) processes wait in the data dir. After a few idle fold cycles it exits; an idle guard
-// then holds no sql.js, no wasm memory and no second isolate.
+// The worker runs only while there is something to fold, and not while the guard is serving:
+// records are durable once journaled, so folding waits until the journal has been quiet for a
+// moment or the backlog passes a bound (fold-schedule.ts). flush() and close() start it at
+// once, and so do journals of other (maybe dead) processes waiting in the data dir at open.
+// It exits once caught up (or as soon as new records show the guard is serving again), so
+// neither an idle nor a serving guard holds sql.js, its wasm memory or a second isolate.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Alert, AuditEvent } from '../../core/types.ts';
 import { DEFAULT_ROTATE_BYTES, JOURNAL_DIR, JournalWriter, parseJournalName } from '../journal.ts';
+import type { JournalRecord } from '../journal.ts';
 import { DB_DIR } from '../segments.ts';
 import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
+import { FoldSchedule } from './fold-schedule.ts';
 import { FOLDER_ROLE } from './folder-protocol.ts';
 import type { FolderWorkerData, FromFolder, ToFolder } from './folder-protocol.ts';
 
@@ -31,17 +35,26 @@ export interface StoreOptions {
   segmentSize?: number;
   /** How often the folder looks for new journal lines and saves (default 1,000 ms). */
   foldIntervalMs?: number;
-  /** How long flush() waits for a folder in another process (default 15 s). */
+  /**
+   * How long flush() waits for a folder in another process that shows no progress (default
+   * 15 s; a holder that keeps saving is waited for up to 4 times as long).
+   */
   flushTimeoutMs?: number;
   /** Journal file size that starts a new file (default 32 MiB). */
   journalRotateBytes?: number;
   /** Journal lines a folder worker folds before it is replaced when idle, freeing its memory (default 30,000). */
   recycleAfterLines?: number;
   /**
-   * Fold cycles in a row with nothing to fold after which the worker exits (default 3, so about
-   * 3 s); the next record, flush() or close() starts a new one.
+   * Fold cycles in a row in which this process journaled nothing, after the worker's first
+   * cycle, after which it exits (default 1). The schedule below starts the next one.
    */
   idleCycles?: number;
+  /** How long the journal must be quiet (no new record) before the worker starts (default 2,000 ms). */
+  quietMs?: number;
+  /** Records journaled since the worker last started that start it even while busy (default 20,000). */
+  backlogRecords?: number;
+  /** Journal bytes written since the worker last started that start it even while busy (default 8 MiB). */
+  backlogBytes?: number;
   /**
    * false: journal only, start no folder in this process (another process's folder does the
    * work; flush() then returns at once). For benchmarks and tests. Default true.
@@ -59,7 +72,13 @@ export const DEFAULTS = {
   foldIntervalMs: 1_000,
   flushTimeoutMs: 15_000,
   recycleAfterLines: 30_000,
-  idleCycles: 3,
+  idleCycles: 1,
+  // Folding costs ~25–30 MB while it runs: a guard serving calls leaves them in the journal
+  // (durable, and merged by readers) and folds after a short pause, or every ~20k records
+  // (~8 MB of journal, a few seconds of sql.js work) when it never pauses.
+  quietMs: 2_000,
+  backlogRecords: 20_000,
+  backlogBytes: 8 * 1024 * 1024,
 } as const;
 
 const STOP_TIMEOUT_MS = 5_000;
@@ -82,11 +101,16 @@ export class AuditStore {
   private closing: Promise<void> | null = null;
   /** [0]: records journaled by this store (shared with the worker, see FolderWorkerData.appended). */
   private readonly appended = new Int32Array(new SharedArrayBuffer(4));
+  private readonly schedule: FoldSchedule;
 
   private constructor(
     private readonly opts: Required<Omit<StoreOptions, 'onWarning'>> & { onWarning: (msg: string) => void },
     private readonly journal: JournalWriter,
-  ) {}
+  ) {
+    this.schedule = new FoldSchedule(opts, () => {
+      if (!this.closed) this.ensureWorker();
+    });
+  }
 
   /** Synchronous: creates the folders, opens this process's journal, starts the folder worker. */
   static open(options: StoreOptions): AuditStore {
@@ -99,6 +123,9 @@ export class AuditStore {
       journalRotateBytes: DEFAULT_ROTATE_BYTES,
       recycleAfterLines: DEFAULTS.recycleAfterLines,
       idleCycles: DEFAULTS.idleCycles,
+      quietMs: DEFAULTS.quietMs,
+      backlogRecords: DEFAULTS.backlogRecords,
+      backlogBytes: DEFAULTS.backlogBytes,
       fold: true,
       onWarning: (m: string) => process.stderr.write(`warden store: ${m}\n`),
       ...stripUndefined(options),
@@ -114,6 +141,9 @@ export class AuditStore {
       'journalRotateBytes',
       'recycleAfterLines',
       'idleCycles',
+      'quietMs',
+      'backlogRecords',
+      'backlogBytes',
     ] as const) {
       if (!(Number.isFinite(opts[k]) && opts[k] > 0)) throw new RangeError(`store option ${k} must be a positive number`);
     }
@@ -129,21 +159,18 @@ export class AuditStore {
 
   /** Journals a call about to be forwarded (provisional outcome "error", interrupted). */
   recordIntent(e: AuditEvent): void {
-    this.journal.append({ k: 'intent', e: checkedEvent(e) });
-    this.journaled();
+    this.append({ k: 'intent', e: checkedEvent(e) });
   }
 
   /** Journals a final event. When this returns, the event survives kill -9 of this process. */
   record(e: AuditEvent): void {
-    this.journal.append({ k: 'event', e: checkedEvent(e) });
-    this.journaled();
+    this.append({ k: 'event', e: checkedEvent(e) });
   }
 
   recordAlert(a: Alert): void {
     const checked = parseAlert(a);
     if (checked === null) throw new TypeError(`not a valid alert: ${JSON.stringify(a)}`);
-    this.journal.append({ k: 'alert', a: checked });
-    this.journaled();
+    this.append({ k: 'alert', a: checked });
   }
 
   /** How many times the folder worker was replaced after a large fold (to free its memory). */
@@ -161,10 +188,18 @@ export class AuditStore {
     return this.starts;
   }
 
-  /** After each append (the record is in the kernel by now): count it, and make sure a worker will fold it. */
-  private journaled(): void {
+  /**
+   * Journals one record (in the kernel when this returns), counts it, and tells the schedule,
+   * which starts a worker later (journal quiet) or now (backlog bound).
+   */
+  private append(record: JournalRecord): void {
+    const before = this.journal.position();
+    this.journal.append(record);
     Atomics.add(this.appended, 0, 1);
-    if (this.worker === null && this.opts.fold) this.ensureWorker();
+    if (!this.opts.fold) return;
+    const after = this.journal.position();
+    // A rotation starts a new file: then the bytes written count from its start.
+    this.schedule.recorded(after.name === before.name ? after.offset - before.offset : after.offset);
   }
 
   private ensureWorker(): void {
@@ -190,6 +225,7 @@ export class AuditStore {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
+    this.schedule.stop();
     this.journal.close();
     if (!this.opts.fold) return;
     this.ensureWorker();
@@ -228,6 +264,7 @@ export class AuditStore {
       appended: this.appended,
     };
     this.starts++;
+    this.schedule.started();
     const worker = spawnFolderWorker(data);
     worker.unref(); // the folder never keeps the guard alive on its own
     worker.on('message', (m: FromFolder) => this.onMessage(m));
@@ -252,14 +289,17 @@ export class AuditStore {
     this.worker = null;
     const retired = this.retiring;
     if (retired !== null) {
-      // A planned exit. A fresh worker takes over at once if records were journaled after the
-      // last cycle of the old one began, or if flushes it never answered wait (asked again,
-      // also while closing, when the final flush may be among them). Otherwise the next
-      // record, flush() or close() starts one.
+      // A planned exit. Flushes it never answered are asked again of a fresh worker at once
+      // (also while closing, when the final flush may be among them). Records journaled after
+      // its last cycle began go back to the schedule: they are folded when the journal is
+      // quiet again (a record racing the exit included), or once the backlog bound is passed.
       this.retiring = null;
       if (retired.reason === 'recycle') this.recycles++;
-      const behind = !this.closed && this.opts.fold && Atomics.load(this.appended, 0) !== retired.appended;
-      if (this.waiting.size === 0 && !behind) return;
+      if (this.waiting.size === 0) {
+        const unfolded = Atomics.load(this.appended, 0) - retired.appended;
+        if (unfolded !== 0 && !this.closed && this.opts.fold) this.schedule.leftBehind(unfolded);
+        return;
+      }
       this.startWorker();
       if (this.waiting.size > 0) this.worker!.ref();
       for (const w of this.waiting.values()) this.worker!.postMessage(w.msg);

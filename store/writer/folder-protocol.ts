@@ -13,7 +13,10 @@ export interface FolderWorkerData {
   foldIntervalMs: number;
   /** Journal lines after which an idle worker exits to be replaced (see recycle below). */
   recycleAfterLines: number;
-  /** Consecutive idle fold cycles after which the worker exits (the store starts one again on the next write). */
+  /**
+   * Fold cycles in a row, after the first, in which this process journaled nothing; then the
+   * worker exits (the store's schedule starts the next one).
+   */
   idleCycles: number;
   /**
    * Int32Array over a SharedArrayBuffer: [0] counts the records this process has journaled.
@@ -33,9 +36,11 @@ export type FromFolder =
   | { type: 'stopped' }
   /**
    * The worker is about to exit on purpose: after folding a lot ("recycle", to hand sql.js's
-   * memory back) or after idleCycles cycles with nothing to fold ("idle"). `appended` is the
-   * counter as read before its last fold cycle began: every record counted up to there was in
-   * the journal when that cycle read it. If the counter moved on since, the store starts a new
-   * worker at once; so does a flush the worker never answered.
+   * memory back), after idleCycles cycles with nothing new from this process ("idle"), or
+   * because this process journaled during its last cycle ("busy": the guard is serving).
+   * `appended` is the counter as read before its last fold cycle began: every record counted
+   * up to there was in the journal when that cycle read it. If the counter moved on since, the
+   * store hands those records back to its schedule; a flush the worker never answered goes to
+   * a new worker at once.
    */
-  | { type: 'retire'; reason: 'recycle' | 'idle'; appended: number };
+  | { type: 'retire'; reason: 'recycle' | 'idle' | 'busy'; appended: number };

@@ -120,6 +120,14 @@ export class StoreLock {
     }
   }
 
+  /**
+   * The current holder's heartbeat (the lock file's mtime), or null when nobody holds the lock.
+   * It moves on with every save of the holder: a waiter can tell a working holder from a stuck one.
+   */
+  holderHeartbeat(): number | null {
+    return readLock(this.path)?.mtimeMs ?? null;
+  }
+
   release(): void {
     if (this.token === null) return;
     const current = readLock(this.path);

@@ -2,13 +2,18 @@
 // guard's main thread never loads the folder, sql.js or its wasm. In development (tsx) this
 // module is loaded directly as the worker and starts itself below.
 //
-// Loop: every foldIntervalMs, take store.lock if it is free or stale, and fold while held.
-// A process that does not hold the lock only journals; the holder folds everyone's journals.
+// Loop: at start and then every foldIntervalMs, take store.lock if it is free or stale, and
+// fold while held. A process that does not hold the lock only journals; the holder folds
+// everyone's journals.
 //
-// Lifecycle: the store starts this worker only when there is something to fold (see
-// audit-store.ts). After idleCycles cycles in a row with nothing new, it releases the lock and
-// exits; sql.js is loaded only once this worker holds the lock (or must read the store for a
-// flush), so a worker that finds another process folding stays small.
+// Lifecycle: the store starts this worker only when there is something to fold and the guard
+// is not busy serving (fold-schedule.ts). Its first cycle folds everything journaled so far.
+// It then releases the lock and exits as soon as either
+//   - this process journaled during a cycle (the guard is serving again: the records wait in
+//     the durable journal until the schedule starts the next worker), or
+//   - idleCycles cycles in a row saw nothing new from this process.
+// sql.js is loaded only once this worker holds the lock (or must read the store for a flush),
+// so a worker that finds another process folding stays small.
 import { setPriority } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -119,7 +124,7 @@ function runFolderLoop(data: FolderWorkerData): void {
     (busy = busy.then(fn).catch((err: unknown) => warn(`folder task failed: ${String(err)}`)));
 
   let exiting = false;
-  const retire = (reason: 'recycle' | 'idle', appended: number): void => {
+  const retire = (reason: 'recycle' | 'idle' | 'busy', appended: number): void => {
     exiting = true;
     clearInterval(timer);
     folder?.release();
@@ -128,31 +133,48 @@ function runFolderLoop(data: FolderWorkerData): void {
     port.close();
   };
 
-  // Idle = this process journaled nothing since the previous cycle and the cycle folded nothing
-  // (or another process holds the lock and folds for everyone).
+  // Idle = this process journaled nothing since the previous cycle. Lines of other processes
+  // do not keep this worker alive: each guard's own schedule folds its journal (and every cycle
+  // folds whatever all journals hold, dead processes' included).
   let idle = 0;
   let lastAppended = Atomics.load(data.appended, 0);
-  const timer = setInterval(
-    () =>
-      void serial(async () => {
-        if (exiting) return;
-        // Read before the fold: a record counted here was in the journal when the fold read it.
-        const appended = Atomics.load(data.appended, 0);
-        const folded = await cycle();
-        // sql.js's wasm memory grows to fit the largest fold and never shrinks. After folding a
-        // lot, once idle, the worker exits (and the store starts a fresh one when needed), so a
-        // burst does not leave the guard's memory high for the rest of the session.
-        if (folded && lastLines === 0 && linesSinceStart >= data.recycleAfterLines) return retire('recycle', appended);
-        idle = appended === lastAppended && lastLines === 0 ? idle + 1 : 0;
+  /** Flushes received and not answered yet: the worker never retires with one waiting. */
+  let flushesWaiting = 0;
+  const tick = (first: boolean): Promise<void> =>
+    serial(async () => {
+      if (exiting) return;
+      // Read before the fold: a record counted here was in the journal when the fold read it.
+      const appended = Atomics.load(data.appended, 0);
+      const folded = await cycle();
+      // The first cycle only folds: a flush posted with the start may not have arrived yet.
+      if (first || flushesWaiting > 0) {
         lastAppended = appended;
-        if (idle >= data.idleCycles) retire('idle', appended);
-      }),
-    data.foldIntervalMs,
-  );
+        return;
+      }
+      // Records journaled since the previous cycle (this one folded those it found): the guard
+      // is serving. Staying would keep sql.js's memory in the guard for as long as it serves,
+      // so leave what comes next to the schedule (quiet period or backlog bound).
+      if (Atomics.load(data.appended, 0) !== lastAppended) return retire('busy', appended);
+      // sql.js's wasm memory grows to fit the largest fold and never shrinks. After folding a
+      // lot, once idle, the worker exits (and the store starts a fresh one when needed), so a
+      // burst does not leave the guard's memory high for the rest of the session.
+      if (folded && lastLines === 0 && linesSinceStart >= data.recycleAfterLines) return retire('recycle', appended);
+      idle++;
+      if (idle >= data.idleCycles) retire('idle', appended);
+    });
+  // The first cycle at once: the schedule started this worker because there is work now.
+  void tick(true);
+  const timer = setInterval(() => void tick(false), data.foldIntervalMs);
 
   const flush = async (m: Extract<ToFolder, { type: 'flush' }>): Promise<void> => {
     idle = 0;
-    const deadline = Date.now() + m.timeoutMs;
+    // The timeout counts time without progress from the holder: a holder folding a large
+    // backlog (several guards closing at once, each with an unfolded journal) saves, and so
+    // heartbeats, as it goes. A holder that stops saving is waited for timeoutMs at most, and
+    // no holder for more than 4 × timeoutMs in all.
+    const hardDeadline = Date.now() + 4 * m.timeoutMs;
+    let deadline = Date.now() + m.timeoutMs;
+    let heartbeat = lock.holderHeartbeat();
     for (;;) {
       if (await cycle()) return send({ type: 'flushed', id: m.id });
       // Someone else holds the lock: done once the holder has folded our journal that far.
@@ -162,6 +184,9 @@ function runFolderLoop(data: FolderWorkerData): void {
       } catch (err) {
         warn(`cannot read the store while waiting for the lock holder: ${(err as Error).message}`);
       }
+      const beat = lock.holderHeartbeat();
+      if (beat !== null && beat !== heartbeat) deadline = Math.min(hardDeadline, Date.now() + m.timeoutMs);
+      heartbeat = beat;
       if (Date.now() > deadline) {
         return send({
           type: 'flushed',
@@ -175,8 +200,13 @@ function runFolderLoop(data: FolderWorkerData): void {
 
   port.on('message', (m: ToFolder) => {
     if (exiting) return; // the store re-sends unanswered flushes to the next worker
-    if (m.type === 'flush') void serial(() => (exiting ? undefined : flush(m)));
-    else if (m.type === 'stop') {
+    if (m.type === 'flush') {
+      flushesWaiting++;
+      void serial(() => {
+        flushesWaiting--;
+        return exiting ? undefined : flush(m);
+      });
+    } else if (m.type === 'stop') {
       clearInterval(timer);
       void serial(() => {
         exiting = true;

@@ -13,6 +13,7 @@ import {
   type PolicyMode,
 } from '../core/protocol/index.ts';
 import { resolveDataDir } from '../store/data-dir.ts';
+import { scrubText } from '../core/scrub/scrubber.ts';
 
 export type { PolicyMode };
 
@@ -61,12 +62,21 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * A value quoted in a config error, so the user sees what is wrong. Scrubbed whole before it is
+ * shortened: a token pasted into the wrong variable must not leak, not even its first bytes
+ * (a cut token no longer looks like a token to the scrubber).
+ */
+function shown(raw: string, max: number): string {
+  return JSON.stringify(scrubText(raw).slice(0, max));
+}
+
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw.slice(0, 40)}"`);
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${shown(raw, 40)}`);
   }
   return n;
 }
@@ -78,7 +88,7 @@ function switchFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean):
   const v = raw.trim().toLowerCase();
   if (v === 'on' || v === 'true' || v === '1') return true;
   if (v === 'off' || v === 'false' || v === '0') return false;
-  throw new ConfigError(`${name} must be on or off (or true/false, 1/0), got "${raw.slice(0, 20)}"`);
+  throw new ConfigError(`${name} must be on or off (or true/false, 1/0), got ${shown(raw, 20)}`);
 }
 
 function baseUrlFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
@@ -96,7 +106,7 @@ function baseUrlFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string):
 
 function normaliseShop(raw: string): string {
   const shop = normaliseShopDomain(raw);
-  if (shop === null) throw new ConfigError(`${ENV.shopifyStore} must be a shop name or *.myshopify.com domain, got "${raw.slice(0, 60)}"`);
+  if (shop === null) throw new ConfigError(`${ENV.shopifyStore} must be a shop name or *.myshopify.com domain, got ${shown(raw, 60)}`);
   return shop;
 }
 
@@ -108,7 +118,7 @@ export function parseHostPatterns(raw: string | undefined): HostRule[] {
     .map((p) => {
       const pattern = p.toLowerCase();
       if (!HOST_PATTERN.test(pattern)) {
-        throw new ConfigError(`WARDEN_HTTP_ALLOW: "${p.slice(0, 80)}" is not a host pattern (host, *.domain, * or host:port)`);
+        throw new ConfigError(`WARDEN_HTTP_ALLOW: ${shown(p, 80)} is not a host pattern (host, *.domain, * or host:port)`);
       }
       return { pattern, exact: !pattern.includes('*') };
     });
@@ -142,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
     const store = normaliseShop(shopifyStore);
     const apiVersion = env[ENV.shopifyApiVersion] || DEFAULTS.shopifyApiVersion;
     if (!SHOPIFY_API_VERSION.test(apiVersion))
-      throw new ConfigError(`WARDEN_SHOPIFY_API_VERSION must look like 2025-10, got "${apiVersion.slice(0, 20)}"`);
+      throw new ConfigError(`WARDEN_SHOPIFY_API_VERSION must look like 2025-10, got ${shown(apiVersion, 20)}`);
     shopify = { store, token: shopifyToken, apiVersion, baseUrl: baseUrlFromEnv(env, ENV.shopifyBaseUrl, `https://${store}`) };
   }
 
@@ -151,13 +161,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
   if (metaToken) {
     const apiVersion = env[ENV.metaApiVersion] || DEFAULTS.metaApiVersion;
     if (!META_API_VERSION.test(apiVersion))
-      throw new ConfigError(`WARDEN_META_API_VERSION must look like v23.0, got "${apiVersion.slice(0, 20)}"`);
+      throw new ConfigError(`WARDEN_META_API_VERSION must look like v23.0, got ${shown(apiVersion, 20)}`);
     meta = { token: metaToken, apiVersion, baseUrl: baseUrlFromEnv(env, ENV.metaBaseUrl, 'https://graph.facebook.com') };
   }
 
   const policy = (env[ENV.policy] || DEFAULTS.policy) as PolicyMode;
   if (!POLICY_MODES.includes(policy)) {
-    throw new ConfigError(`WARDEN_POLICY must be monitor, confirm or block, got "${String(env[ENV.policy]).slice(0, 20)}"`);
+    throw new ConfigError(`WARDEN_POLICY must be monitor, confirm or block, got ${shown(String(env[ENV.policy]), 20)}`);
   }
 
   let cloud: GuardConfig['cloud'] = null;
@@ -177,7 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
 
   const instanceId = env[ENV.instanceId] || null;
   if (instanceId !== null && !INSTANCE_ID.test(instanceId)) {
-    throw new ConfigError(`WARDEN_INSTANCE_ID must be 1 to 64 letters, digits, "_" or "-", got "${instanceId.slice(0, 70)}"`);
+    throw new ConfigError(`WARDEN_INSTANCE_ID must be 1 to 64 letters, digits, "_" or "-", got ${shown(instanceId, 70)}`);
   }
 
   const httpAllow = parseHostPatterns(env[ENV.httpAllow]);

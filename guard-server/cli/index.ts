@@ -1,5 +1,6 @@
 // Command line dispatch. Exit codes: 0 ok, 1 runtime failure, 2 bad usage — with a one-line
 // reason on stderr. Returns null when the MCP server runs (it exits by itself).
+import { ENV } from '../../core/protocol/env.ts';
 import { ConfigError } from '../config.ts';
 import { VERSION } from '../version.ts';
 
@@ -31,7 +32,18 @@ export async function runCli(argv: string[]): Promise<number | null> {
       case undefined:
       case 'serve': {
         const { runGuardServer } = await import('../server.ts');
-        await runGuardServer();
+        try {
+          await runGuardServer();
+        } catch (err) {
+          // The editor that launched this guard never sees its stderr: leave the reason where
+          // its extension looks (store/guard-errors.ts), then fail as usual.
+          if (err instanceof ConfigError) {
+            const { recordGuardStartError } = await import('../../store/guard-errors.ts');
+            const { resolveDataDir } = await import('../../store/data-dir.ts');
+            recordGuardStartError(resolveDataDir(null), process.env[ENV.instanceId] ?? null, err.message);
+          }
+          throw err;
+        }
         return null;
       }
       case 'scrub':

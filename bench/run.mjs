@@ -10,6 +10,7 @@ const benches = [
   'bench/overhead.ts',
   'bench/store.ts',
   'bench/store-read.ts',
+  'bench/extension-tree.ts',
   'bench/guard-store.ts',
   'bench/guard-footprint.ts',
 ];

@@ -71,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): Warden {
     ...registerCommands(w),
     store.onDidWatch((batch) => {
       audit.refresh();
+      const reloaded = batch.events.length === 0 && batch.alerts.length === 0 && batch.intents.length === 0;
+      if (reloaded) alerts.refresh();
       if (batch.alerts.length > 0) {
         alerts.refresh();
         void notifier.onAlerts(batch.alerts);

@@ -8,9 +8,17 @@ import { loadStoreApi } from './store-loader.ts';
 
 /** How often the watch polls as a fallback to fs.watch, and how often the control file is checked. */
 const POLL_MS = 1000;
+/**
+ * When the reader is opening as the watch is about to open, the watch waits this long after the
+ * reader opened: the view that asked for the reader gets its first page without queueing behind
+ * the watch's own load of the newest segment and journals.
+ */
+const WATCH_AFTER_READER_MS = 250;
 
 export class StoreService implements vscode.Disposable {
   private readerP: Promise<StoreReader> | null = null;
+  /** readerP is still opening. */
+  private readerOpening = false;
   private watch: StoreWatch | null = null;
   private watchStarting = false;
   /** Null until the store code has loaded (just after activation). */
@@ -18,7 +26,7 @@ export class StoreService implements vscode.Disposable {
   private timer: ReturnType<typeof setInterval> | null = null;
   private generation = 0;
   private readonly newData = new vscode.EventEmitter<WatchBatch>();
-  /** New events or alerts (after the reader was refreshed). */
+  /** New events or alerts (after the reader was refreshed); an empty batch: reloaded, what changed is not known. */
   readonly onDidWatch = this.newData.event;
   private readonly changed = new vscode.EventEmitter<void>();
   /** New events/alerts, the control file changed, or the data dir changed. */
@@ -36,13 +44,23 @@ export class StoreService implements vscode.Disposable {
 
   /** The shared reader, opened on first call. */
   reader(): Promise<StoreReader> {
-    this.readerP ??= loadStoreApi().then((api) =>
+    if (this.readerP !== null) return this.readerP;
+    const p = loadStoreApi().then((api) =>
       api.openStoreReader({ dataDir: this.dir, wasmPath: this.wasmPath, onWarning: (m) => this.log.warn(`store: ${m}`) }),
     );
-    const p = this.readerP;
-    p.catch(() => {
-      if (this.readerP === p) this.readerP = null; // try again next time
-    });
+    this.readerP = p;
+    this.readerOpening = true;
+    p.then(
+      () => {
+        if (this.readerP === p) this.readerOpening = false;
+      },
+      () => {
+        if (this.readerP === p) {
+          this.readerP = null; // try again next time
+          this.readerOpening = false;
+        }
+      },
+    );
     return p;
   }
 
@@ -75,9 +93,17 @@ export class StoreService implements vscode.Disposable {
     try {
       const api = await loadStoreApi();
       if (gen === this.generation) this.control ??= new api.ControlFileReader(this.dir, (m) => this.log.warn(m));
+      const SQL = await api.loadSqlJsFrom({ wasmPath: this.wasmPath });
+      // A view opening with activation asked for the reader: let it paint first.
+      if (this.readerOpening && this.readerP !== null) {
+        await this.readerP.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, WATCH_AFTER_READER_MS));
+      }
+      if (gen !== this.generation || this.timer === null) return;
+      const opened = this.readerP !== null && !this.readerOpening ? this.readerP : null;
       const watch = await api.openStoreWatch({
         dataDir: this.dir,
-        wasmPath: this.wasmPath,
+        SQL,
         onWarning: (m) => this.log.warn(`watch: ${m}`),
       });
       if (gen !== this.generation || this.timer === null) {
@@ -86,6 +112,9 @@ export class StoreService implements vscode.Disposable {
       }
       this.watch = watch;
       watch.start((batch) => void this.onBatch(batch), { intervalMs: POLL_MS });
+      // The watch reports what is written after it opened: a reader opened before it may have
+      // missed what was written in between. Catch up once if so (an empty batch: reload all).
+      if (opened !== null && (await opened).outdated()) await this.onBatch({ events: [], alerts: [], intents: [] }, true);
     } catch (err) {
       this.log.error(`cannot watch the audit store in ${this.dir}: ${(err as Error).message}`);
     } finally {
@@ -93,8 +122,9 @@ export class StoreService implements vscode.Disposable {
     }
   }
 
-  private async onBatch(batch: WatchBatch): Promise<void> {
-    if (batch.events.length === 0 && batch.alerts.length === 0 && batch.intents.length === 0) return;
+  /** New records from the watch; `reload`: an empty batch that stands for "something changed, reload everything". */
+  private async onBatch(batch: WatchBatch, reload = false): Promise<void> {
+    if (!reload && batch.events.length === 0 && batch.alerts.length === 0 && batch.intents.length === 0) return;
     if (this.readerP !== null) {
       try {
         (await this.readerP).refresh();
@@ -134,6 +164,7 @@ export class StoreService implements vscode.Disposable {
     this.watch = null;
     const r = this.readerP;
     this.readerP = null;
+    this.readerOpening = false;
     void r?.then((x) => x.close()).catch(() => {});
   }
 

@@ -128,7 +128,7 @@ function rows(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
 function addQueried(t: Totals, snap: Snapshot, db: Database, since: number, until: number): void {
   const range: SqlValue[] = [since, until];
   {
-    const ex = excludeIds(snap.shadowed(db, 'events'));
+    const ex = excludeIds(snap.shadowed(db, 'events', since, until));
     const where = `WHERE ts >= ? AND ts <= ?${ex.sql}`;
     const p = [...range, ...ex.params];
     for (const [h, n, r0, r1, r2, r3] of rows(
@@ -149,7 +149,7 @@ function addQueried(t: Totals, snap: Snapshot, db: Database, since: number, unti
     }
     for (const [rule, n] of rows(db, rulesSql(where), p)) Totals.bump(t.rules, String(rule), Number(n));
   }
-  const exA = excludeIds(snap.shadowed(db, 'alerts'));
+  const exA = excludeIds(snap.shadowed(db, 'alerts', since, until));
   for (const [s, n] of rows(db, `SELECT severity, count(*) FROM alerts WHERE ts >= ? AND ts <= ?${exA.sql} GROUP BY severity`, [
     ...range,
     ...exA.params,

@@ -259,7 +259,11 @@ function mergePage<T extends Keyed>(
     if (best.length >= want && seg.max_ts < (best[want - 1] as T).ts) break;
     const db = snap.db(seg.seq);
     if (db === null) continue;
-    for (const x of fromSegment(db, want + overlay.size, cursor)) if (!overlay.has(x.id)) found.set(x.id, x);
+    // Rows the overlay shadows are dropped: read that many more. Only overlay items within the
+    // segment's time range can be its rows (a record's ts is the same in a journal and a segment).
+    let shadowable = 0;
+    for (const x of overlay.values()) if (x.ts >= seg.min_ts && x.ts <= seg.max_ts) shadowable++;
+    for (const x of fromSegment(db, want + shadowable, cursor)) if (!overlay.has(x.id)) found.set(x.id, x);
     best = [...found.values()].sort(newestFirst).slice(0, want);
   }
   for (const x of overlay.values()) if (overlayMatches(x) && isBefore(x, cursor)) found.set(x.id, x);
@@ -360,7 +364,7 @@ export function sessionList(snap: Snapshot, q: SessionQuery = {}): SessionSummar
     }
     const db = snap.db(seg.seq);
     if (db === null) continue;
-    const ex = excludeIds(snap.shadowed(db, 'events'));
+    const ex = excludeIds(snap.shadowed(db, 'events', Math.max(since, seg.min_ts), Math.min(until, seg.max_ts)));
     const w = eventWhere({ since: q.since, until: q.until }, null);
     const where = (w.sql || 'WHERE 1') + ex.sql;
     const rows =

@@ -14,6 +14,7 @@ import { parseAuditEvent } from '../../core/protocol/event.ts';
 import { JOURNAL_DIR, parseJournalName, readJournalLines } from '../journal.ts';
 import { readManifest, segmentStats } from '../schema.ts';
 import { DB_DIR, listSegments, sameStamp, segmentName, stampOf } from '../segments.ts';
+import type { FileStamp } from '../segments.ts';
 import type { SegmentRollup } from './rollup.ts';
 import { loadSegment } from './segment-reader.ts';
 import type { LoadedSegment } from './segment-reader.ts';
@@ -41,6 +42,12 @@ export class Snapshot {
   overlayAlerts = new Map<string, Alert>();
   private cache = new Map<number, Database>();
   private closed = false;
+  /** What the last take() read: the newest segment (number and file stamp) and each journal's size. */
+  private seen: { seq: number | undefined; stamp: FileStamp | null; journals: Map<string, number> } = {
+    seq: undefined,
+    stamp: null,
+    journals: new Map(),
+  };
 
   constructor(
     readonly SQL: SqlJsStatic,
@@ -74,20 +81,26 @@ export class Snapshot {
           this.warn(`cannot read ${segmentName(newestSeq)} (${(err as Error).message}); showing the journals only`);
         }
       }
-      this.readTail(offsets);
+      const journals = this.readTail(offsets);
       const again = listSegments(dbDir).at(-1);
       const unchanged =
         again === newestSeq &&
         (newestSeq === undefined || this.newest === null || sameStamp(this.newest.stamp, stampOf(join(dbDir, segmentName(newestSeq)))));
       if (unchanged || attempt >= 3) {
         this.segments = this.describeSegments(seqs);
+        const stamp = newestSeq === undefined ? null : (this.newest?.stamp ?? stampOf(join(dbDir, segmentName(newestSeq))));
+        this.seen = { seq: newestSeq, stamp, journals };
         return;
       }
     }
   }
 
-  /** Pending intents of the newest segment, then every complete journal line past the offsets. */
-  private readTail(offsets: Map<string, number>): void {
+  /**
+   * Pending intents of the newest segment, then every complete journal line past the offsets.
+   * Returns the size of each journal as read.
+   */
+  private readTail(offsets: Map<string, number>): Map<string, number> {
+    const sizes = new Map<string, number>();
     this.overlay = new Map();
     this.overlayAlerts = new Map();
     const final = new Set<string>();
@@ -99,15 +112,7 @@ export class Snapshot {
         // damaged row: skipped
       }
     }
-    let names: string[] = [];
-    try {
-      names = readdirSync(join(this.dataDir, JOURNAL_DIR))
-        .filter((n) => parseJournalName(n) !== null)
-        .sort();
-    } catch {
-      // no journals yet
-    }
-    for (const name of names) {
+    for (const name of journalNames(this.dataDir)) {
       let fd: number;
       try {
         fd = openSync(join(this.dataDir, JOURNAL_DIR, name), 'r');
@@ -116,6 +121,7 @@ export class Snapshot {
       }
       try {
         const size = fstatSync(fd).size;
+        sizes.set(name, size);
         for (const { record } of readJournalLines(fd, offsets.get(name) ?? 0, size)) {
           if (record === null) continue;
           if (record.k === 'event') {
@@ -131,6 +137,24 @@ export class Snapshot {
         closeSync(fd);
       }
     }
+    return sizes;
+  }
+
+  /**
+   * True when the files changed since the last take() — a new or rewritten newest segment, a
+   * journal that is new or grew — so take() would show something new. A few stat calls.
+   */
+  outdated(): boolean {
+    this.assertOpen();
+    const dbDir = join(this.dataDir, DB_DIR);
+    const seq = listSegments(dbDir).at(-1);
+    if (seq !== this.seen.seq) return true;
+    if (seq !== undefined && !sameStamp(this.seen.stamp, stampOf(join(dbDir, segmentName(seq))))) return true;
+    for (const name of journalNames(this.dataDir)) {
+      const size = stampOf(join(this.dataDir, JOURNAL_DIR, name))?.size;
+      if (size !== undefined && size !== this.seen.journals.get(name)) return true;
+    }
+    return false;
   }
 
   /** Sealed segments from the manifest (files that exist) plus unlisted files and the newest. */
@@ -177,10 +201,14 @@ export class Snapshot {
 
   /**
    * Ids of the overlay (events or alerts) that are also rows of `table` in `db`: normally none
-   * (the tail lies past the folded offsets), but a reader must not count a row twice.
+   * (the tail lies past the folded offsets), but a reader must not count a row twice. Only items
+   * with a timestamp in [minTs, maxTs] are looked up: pass the range of the rows the caller
+   * counts (a record's ts is part of it, the same in a journal line and in a segment row), so
+   * that a journal tail newer than the segment costs no query.
    */
-  shadowed(db: Database, table: 'events' | 'alerts'): string[] {
-    const ids = [...(table === 'events' ? this.overlay.keys() : this.overlayAlerts.keys())];
+  shadowed(db: Database, table: 'events' | 'alerts', minTs = -Infinity, maxTs = Infinity): string[] {
+    const ids: string[] = [];
+    for (const x of (table === 'events' ? this.overlay : this.overlayAlerts).values()) if (x.ts >= minTs && x.ts <= maxTs) ids.push(x.id);
     const out: string[] = [];
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
@@ -201,6 +229,17 @@ export class Snapshot {
 
   assertOpen(): void {
     if (this.closed) throw new Error('audit reader is closed');
+  }
+}
+
+/** The journal files of the data dir, sorted by name. */
+function journalNames(dataDir: string): string[] {
+  try {
+    return readdirSync(join(dataDir, JOURNAL_DIR))
+      .filter((n) => parseJournalName(n) !== null)
+      .sort();
+  } catch {
+    return []; // no journals yet
   }
 }
 

@@ -31,6 +31,8 @@ export interface StoreReader {
   count(): number;
   /** Takes a new snapshot: what was written since becomes visible. */
   refresh(): void;
+  /** True when refresh() would see something new (the store's files changed since the snapshot); a few stat calls. */
+  outdated(): boolean;
   close(): void;
 }
 
@@ -78,6 +80,10 @@ class SnapshotStoreReader implements StoreReader {
 
   refresh(): void {
     this.snap.take();
+  }
+
+  outdated(): boolean {
+    return this.snap.outdated();
   }
 
   close(): void {

@@ -8,11 +8,13 @@ export interface Recorded {
   providers: Map<string, Record<string, (...a: unknown[]) => unknown>>;
   messages: { level: 'error' | 'warning' | 'info'; text: string; actions: string[] }[];
   treeViews: string[];
+  /** The treeDataProvider each view was created with, by view id. */
+  treeProviders: Map<string, unknown>;
   executed: { id: string; args: unknown[] }[];
 }
 
 export function makeFakeVscode(settings: Record<string, unknown> = {}) {
-  const rec: Recorded = { commands: new Map(), providers: new Map(), messages: [], treeViews: [], executed: [] };
+  const rec: Recorded = { commands: new Map(), providers: new Map(), messages: [], treeViews: [], treeProviders: new Map(), executed: [] };
   class EventEmitter<T> {
     readonly e = new NodeEmitter();
     event = (listener: (v: T) => void) => {
@@ -98,8 +100,9 @@ export function makeFakeVscode(settings: Record<string, unknown> = {}) {
     window: {
       state: { focused: true },
       createOutputChannel: () => ({ info() {}, warn() {}, error() {}, show() {}, dispose() {} }),
-      createTreeView: (id: string) => {
+      createTreeView: (id: string, opts?: { treeDataProvider?: unknown }) => {
         rec.treeViews.push(id);
+        rec.treeProviders.set(id, opts?.treeDataProvider);
         return { dispose() {}, reveal: async () => {}, description: '' };
       },
       createStatusBarItem: () => ({ show() {}, dispose() {}, text: '', tooltip: '' }),

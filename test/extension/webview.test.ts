@@ -117,6 +117,7 @@ function millionReader(now: number): StoreReader {
     sessions: () => [],
     count: () => 1_000_000,
     refresh: () => undefined,
+    outdated: () => false,
     close: () => undefined,
   };
 }

@@ -4,7 +4,15 @@
 import * as vscode from 'vscode';
 import type { Alert, AuditEvent } from '../../../core/types.ts';
 import type { SessionSummary, StoreReader } from '../../../store/read/index.ts';
-import { RISK_ICONS, eventAccessibilityLabel, eventDescription, eventLabel, eventTooltip, relativeTime } from './event-format.ts';
+import {
+  RISK_ICONS,
+  eventAccessibilityLabel,
+  eventDescription,
+  eventIcon,
+  eventLabel,
+  eventTooltip,
+  relativeTime,
+} from './event-format.ts';
 import { describeFilter, toEventFilter } from './filters.ts';
 import type { AuditFilterState } from './filters.ts';
 
@@ -87,8 +95,8 @@ export class AuditTree implements vscode.TreeDataProvider<AuditNode>, vscode.Dis
         const item = new vscode.TreeItem(alert ? { label, highlights: [[0, label.length]] } : label, vscode.TreeItemCollapsibleState.None);
         item.id = `e:${e.id}`;
         item.description = eventDescription(e, now);
-        const risk = RISK_ICONS[e.risk_level]!;
-        item.iconPath = new vscode.ThemeIcon(risk.icon, new vscode.ThemeColor(risk.color));
+        const icon = eventIcon(e);
+        item.iconPath = new vscode.ThemeIcon(icon.icon, new vscode.ThemeColor(icon.color));
         item.tooltip = new vscode.MarkdownString(eventTooltip(e, alert ? [alert] : []));
         item.accessibilityInformation = { label: eventAccessibilityLabel(e, now) + (alert ? `, part of alert: ${alert.message}` : '') };
         item.contextValue = 'event';

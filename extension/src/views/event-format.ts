@@ -13,6 +13,58 @@ export const RISK_ICONS: readonly { icon: string; color: string }[] = [
   { icon: 'error', color: 'charts.red' },
 ];
 
+/**
+ * How a call ended, as the tree tells it apart: forwarded (the API answered), refused by Warden
+ * (blocked by policy or pause, denied: declined, unconfirmable, or a host not allowed — never
+ * sent), failed (sent, but no answer: network error, timeout), throttled (the API answered 429).
+ */
+export type OutcomeKind = 'forwarded' | 'refused' | 'failed' | 'throttled';
+
+export function outcomeKind(outcome: string): OutcomeKind {
+  switch (outcome) {
+    case 'blocked':
+    case 'denied':
+      return 'refused';
+    case 'error':
+      return 'failed';
+    case 'throttled':
+      return 'throttled';
+    default:
+      return 'forwarded';
+  }
+}
+
+/** Codicon per outcome other than forwarded (a forwarded call shows its risk icon). */
+export const OUTCOME_ICONS: Readonly<Record<Exclude<OutcomeKind, 'forwarded'>, string>> = {
+  refused: 'circle-slash',
+  failed: 'debug-disconnect',
+  throttled: 'watch',
+};
+
+/**
+ * The event's icon: the shape says how it ended (a forwarded call: its risk icon; refused,
+ * failed, throttled: their own), the colour always says its risk.
+ */
+export function eventIcon(e: AuditEvent): { icon: string; color: string } {
+  const risk = RISK_ICONS[e.risk_level] ?? RISK_ICONS[0]!;
+  const kind = outcomeKind(e.outcome);
+  return kind === 'forwarded' ? risk : { icon: OUTCOME_ICONS[kind], color: risk.color };
+}
+
+/** The outcome in words, for the description, tooltip and screen readers. */
+export function outcomeText(e: AuditEvent): string {
+  switch (outcomeKind(e.outcome)) {
+    case 'refused':
+      return `${e.outcome} by Warden, not sent`;
+    case 'failed':
+      return `failed (${e.outcome}${e.status !== null ? ` ${e.status}` : ''}), no answer from the API`;
+    case 'throttled':
+      return `throttled by the API${e.status !== null ? ` (${e.status})` : ''}`;
+    case 'forwarded':
+      return `forwarded${e.status !== null ? `, HTTP ${e.status}` : ''}`;
+  }
+}
+
 export const eventLabel = (e: AuditEvent): string => `${e.method} ${e.endpoint}${e.operation ? ` ${e.operation}` : ''}`;
 
 /** "3 min ago", "yesterday"-free: short and stable. */
@@ -27,10 +79,20 @@ export function relativeTime(ts: number, now: number): string {
   return `${d} d ago`;
 }
 
+/** "200 · 42 ms · 5 min ago"; a refused call: "blocked by Warden · 5 min ago" (never sent: no status, no latency). */
 export function eventDescription(e: AuditEvent, now: number): string {
-  const status = e.outcome === 'forwarded' ? String(e.status ?? '—') : e.status !== null ? `${e.outcome} ${e.status}` : e.outcome;
+  const when = relativeTime(e.ts, now);
   const latency = e.latency_ms === null ? '—' : `${Math.round(e.latency_ms)} ms`;
-  return `${status} · ${latency} · ${relativeTime(e.ts, now)}`;
+  switch (outcomeKind(e.outcome)) {
+    case 'refused':
+      return `${e.outcome} by Warden · ${when}`;
+    case 'failed':
+      return `failed: ${e.outcome}${e.status !== null ? ` ${e.status}` : ''} · ${latency} · ${when}`;
+    case 'throttled':
+      return `throttled${e.status !== null ? ` ${e.status}` : ''} · ${latency} · ${when}`;
+    case 'forwarded':
+      return `${e.status ?? '—'} · ${latency} · ${when}`;
+  }
 }
 
 /** Escapes markdown (and HTML, and autolinks) so event strings render as plain text. */
@@ -52,7 +114,7 @@ export function eventTooltip(e: AuditEvent, alerts: readonly Pick<Alert, 'messag
     `**${x(eventLabel(e))}**`,
     '',
     `Risk: ${e.risk_level} (${RISK_NAMES[e.risk_level]}) · ${x(e.platform)}${e.target ? ` · ${x(e.target)}` : ''}`,
-    `Outcome: ${x(e.outcome)}${e.status !== null ? ` · HTTP ${e.status}` : ''}${e.latency_ms !== null ? ` · ${Math.round(e.latency_ms)} ms` : ''}`,
+    `Outcome: ${x(outcomeText(e))}${e.latency_ms !== null ? ` · ${Math.round(e.latency_ms)} ms` : ''}`,
     `Rules: ${e.rules.length ? e.rules.map(x).join(', ') : 'none'}`,
     `PII found (scrubbed): ${pii.length ? pii.join(', ') : 'none'}`,
     ...(e.error ? [`Error: ${x(e.error)}`] : []),
@@ -63,5 +125,5 @@ export function eventTooltip(e: AuditEvent, alerts: readonly Pick<Alert, 'messag
 }
 
 export function eventAccessibilityLabel(e: AuditEvent, now: number): string {
-  return `${eventLabel(e)}, risk ${RISK_NAMES[e.risk_level]}, ${e.outcome}${e.status !== null ? ` ${e.status}` : ''}, ${relativeTime(e.ts, now)}`;
+  return `${eventLabel(e)}, ${outcomeText(e)}, risk ${RISK_NAMES[e.risk_level]}, ${relativeTime(e.ts, now)}`;
 }

@@ -32,6 +32,7 @@ export const COMMANDS: Record<string, Handler> = {
   'warden.audit.clearFilter': (w) => w.audit.setFilter({}),
   'warden.audit.refresh': (w) => void w.reader().then((r) => (r.refresh(), w.audit.refresh(), w.alerts.refresh())),
   'warden.audit.loadMore': (w, sessionId) => (typeof sessionId === 'string' ? w.audit.loadMore(sessionId) : undefined),
+  'warden.audit.showSession': (w, sessionId) => (typeof sessionId === 'string' ? w.audit.showWholeSession(sessionId) : undefined),
   'warden.alerts.reveal': revealAlert,
 };
 

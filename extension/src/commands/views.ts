@@ -57,7 +57,7 @@ export async function filterAudit(w: Warden): Promise<void> {
     placeHolder: 'Choose a filter to add or change',
   });
   if (!pick) return;
-  const next = await pick.apply({ ...f, alertId: undefined, sessionId: f.alertId ? undefined : f.sessionId });
+  const next = await pick.apply({ ...f, alert: undefined, sessionId: f.alert ? undefined : f.sessionId });
   if (next) w.audit.setFilter(next);
 }
 

@@ -4,11 +4,9 @@ import { html, nothing, render } from 'lit';
 import type { TemplateResult } from 'lit';
 import type { DashboardRange, DashboardState } from '../../core/protocol/dashboard.ts';
 import { DASHBOARD_RANGES } from '../../core/protocol/dashboard.ts';
-import { RISK_LABELS, ago, fmt } from './format.ts';
+import { RANGE_NAMES, RISK_LABELS, ago, fmt } from './format.ts';
 import { Timeline } from './timeline.ts';
 import { post } from './vscode-api.ts';
-
-const RANGE_NAMES: Record<DashboardRange, string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days' };
 
 export class DashboardApp {
   private state: DashboardState | undefined;

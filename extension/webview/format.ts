@@ -1,7 +1,9 @@
 // Number, time and bucket helpers for the page (pure: no DOM).
-import type { DashboardState, RiskCounts } from '../../core/protocol/dashboard.ts';
+import type { DashboardRange, DashboardState, RiskCounts } from '../../core/protocol/dashboard.ts';
 
 export const RISK_LABELS = ['Read', 'Routine write', 'Sensitive', 'Dangerous'] as const;
+
+export const RANGE_NAMES: Record<DashboardRange, string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days' };
 
 const numberFormat = new Intl.NumberFormat();
 export const fmt = (n: number): string => numberFormat.format(n);

@@ -1,7 +1,7 @@
 // The timeline of operations by risk level: stacked bars drawn by uPlot on a canvas.
 import uPlot from 'uplot';
 import type { DashboardState } from '../../core/protocol/dashboard.ts';
-import { RISK_LABELS, fmt, timelineColumns } from './format.ts';
+import { RANGE_NAMES, RISK_LABELS, fmt, timelineColumns } from './format.ts';
 import { chartColours } from './theme.ts';
 
 const HEIGHT = 220;
@@ -40,6 +40,8 @@ export class Timeline {
   private draw(): void {
     const s = this.state!;
     const { x, raw, stacked } = timelineColumns(s);
+    // The legend shows the bucket under the cursor, else the totals of the whole range shown.
+    const totals = raw.map((col) => col.reduce((a, b) => a + b, 0));
     const c = chartColours();
     const hourly = s.bucketMs < 86_400_000;
     const bars = uPlot.paths.bars!({ size: [0.7, 40], gap: 1 });
@@ -59,7 +61,10 @@ export class Timeline {
         { ...axis, size: 56, values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? compact.format(t) : '')) },
       ],
       series: [
-        { label: hourly ? 'Hour' : 'Day', value: (_u, t) => (t == null ? '' : tickLabel(t * 1000, hourly)) },
+        {
+          label: hourly ? 'Hour' : 'Day',
+          value: (_u, t) => (t == null ? `all, ${RANGE_NAMES[s.range].toLowerCase()}` : tickLabel(t * 1000, hourly)),
+        },
         ...RISK_LABELS.map((label, l) => ({
           label,
           fill: c.risk[l],
@@ -67,8 +72,8 @@ export class Timeline {
           width: 0,
           paths: bars,
           points: { show: false },
-          // The legend shows the level's own count, not its stack height.
-          value: (_u: uPlot, _v: number | null, _si: number, i: number | null) => (i == null ? '' : fmt(raw[l]![i]!)),
+          // The legend shows the level's own count (not its stack height), or its total when no bucket is pointed at.
+          value: (_u: uPlot, _v: number | null, _si: number, i: number | null) => fmt(i == null ? totals[l]! : raw[l]![i]!),
         })),
       ],
     };
@@ -78,7 +83,7 @@ export class Timeline {
     this.plot = new uPlot(opts, [x, ...stacked], this.host);
     const canvas = this.host.querySelector('canvas');
     canvas?.setAttribute('role', 'img');
-    canvas?.setAttribute('aria-label', describe(s, raw));
+    canvas?.setAttribute('aria-label', describe(s, totals));
   }
 }
 
@@ -90,8 +95,7 @@ function tickLabel(ms: number, hourly: boolean): string {
 }
 
 /** What a screen reader says for the chart: the totals per level over the range. */
-function describe(s: DashboardState, raw: number[][]): string {
-  const sums = raw.map((col) => col.reduce((a, b) => a + b, 0));
+function describe(s: DashboardState, sums: number[]): string {
   const parts = RISK_LABELS.map((label, l) => `${label.toLowerCase()} ${fmt(sums[l]!)}`);
   return `Timeline of ${fmt(s.total)} operations by risk level, ${s.range === '24h' ? 'by hour' : 'by day'}: ${parts.join(', ')}`;
 }

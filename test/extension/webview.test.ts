@@ -318,6 +318,45 @@ describe('risk dashboard page in headless Chromium', () => {
     await page.close();
   });
 
+  test('chart legend: the range totals per risk level, the bucket under the pointer while hovering', async () => {
+    const s = fx.small;
+    const { page, errors, violations } = await open(s);
+    const legend = () => page.locator('#timeline-chart .u-legend .u-value').allInnerTexts();
+    const en = (n: number) => n.toLocaleString('en-US');
+    const totals = [0, 1, 2, 3].map((l) => s.timeline.reduce((a, b) => a + b.byRisk[l]!, 0));
+    assert.ok(totals.filter((n) => n > 0).length >= 2, `the fixture has several levels: ${totals.join(' ')}`);
+    assert.equal(
+      totals.reduce((a, b) => a + b),
+      s.total,
+    );
+    const idle = ['all, last 24 hours', ...totals.map(en)];
+    assert.deepEqual(await legend(), idle, 'not hovering: every value is filled in');
+    // Point at the busiest bucket: the legend shows its own counts.
+    const sum = (b: { byRisk: number[] }) => b.byRisk.reduce((x, y) => x + y, 0);
+    const busiest = s.timeline.reduce((a, b) => (sum(b) > sum(a) ? b : a));
+    const first = Math.min(s.since, s.timeline[0]!.start);
+    const box = (await page.locator('#timeline-chart .u-over').boundingBox())!;
+    // The x scale spans the buckets' starts with half a bucket of margin on both sides.
+    const lo = first - s.bucketMs / 2;
+    const hi = s.until - ((s.until - first) % s.bucketMs) + s.bucketMs / 2;
+    await page.mouse.move(box.x + ((busiest.start - lo) / (hi - lo)) * box.width, box.y + box.height / 2);
+    await page.waitForFunction(
+      (want) => document.querySelectorAll('#timeline-chart .u-legend .u-value')[1]?.textContent === want,
+      en(busiest.byRisk[0]),
+    );
+    const hovered = await legend();
+    assert.deepEqual(hovered.slice(1), busiest.byRisk.map(en));
+    assert.notEqual(hovered[0], idle[0]);
+    await page.screenshot({ path: join(OUT, 'small-legend-hover.png') });
+    // Leaving the chart brings the totals back.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 150);
+    await page.waitForFunction((want) => document.querySelector('#timeline-chart .u-legend .u-value')?.textContent === want, idle[0]);
+    assert.deepEqual(await legend(), idle);
+    assert.deepEqual(await violations(), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('range switch, alert click and pause post the right messages', async () => {
     const { page, posted, violations } = await open(fx.small);
     await page.click('vscode-button[data-range="7d"]');

@@ -176,5 +176,11 @@ describe('Audit Log tree', () => {
     assert.equal(refused!.iconPath!.color!.id, ok!.iconPath!.color!.id, 'same risk, same colour');
     assert.match(refused!.description!, /^blocked by Warden · /);
     assert.match(refused!.accessibilityInformation!.label, /blocked by Warden, not sent/);
+    // The markdown tooltip is made when the row is hovered (resolveTreeItem), not for every row painted.
+    assert.equal((refused as { tooltip?: unknown }).tooltip, undefined);
+    const [refusedNode] = await tree.getChildren(roots[0]);
+    const resolved = tree.resolveTreeItem(refused as never, refusedNode!) as unknown as { tooltip: { value: string } };
+    assert.match(resolved.tooltip.value, /Outcome: blocked by Warden, not sent/);
+    assert.match(resolved.tooltip.value, /Error: agent writes are paused/);
   });
 });

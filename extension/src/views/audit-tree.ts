@@ -121,7 +121,7 @@ export class AuditTree implements vscode.TreeDataProvider<AuditNode>, vscode.Dis
         item.description = eventDescription(e, now);
         const icon = eventIcon(e);
         item.iconPath = new vscode.ThemeIcon(icon.icon, new vscode.ThemeColor(icon.color));
-        item.tooltip = new vscode.MarkdownString(eventTooltip(e, alert ? [alert] : []));
+        // The tooltip is built in resolveTreeItem(), when the row is hovered: not for every row painted.
         item.accessibilityInformation = { label: eventAccessibilityLabel(e, now) + (alert ? `, part of alert: ${alert.message}` : '') };
         item.contextValue = 'event';
         return item;
@@ -144,6 +144,15 @@ export class AuditTree implements vscode.TreeDataProvider<AuditNode>, vscode.Dis
       case 'message':
         return new vscode.TreeItem(n.text, vscode.TreeItemCollapsibleState.None);
     }
+  }
+
+  /** Fills an event row's tooltip when VS Code is about to show it (hover, or keyboard focus). */
+  resolveTreeItem(item: vscode.TreeItem, n: AuditNode): vscode.TreeItem {
+    if (n.kind === 'event' && item.tooltip === undefined) {
+      const alert = this.highlight.get(n.event.id);
+      item.tooltip = new vscode.MarkdownString(eventTooltip(n.event, alert ? [alert] : []));
+    }
+    return item;
   }
 
   getParent(n: AuditNode): AuditNode | undefined {

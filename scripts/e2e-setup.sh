@@ -45,6 +45,10 @@ if [ ! -x "$CS_BIN" ] || [ "$(installed_version)" != "$CODE_SERVER_VERSION" ]; t
   npm_folder "$CS_DIR"
   (
     cd "$CS_DIR"
+    # Under `npm run`, the outer npm (Node 20) exports npm_config_user_agent ("… node/v20 …"),
+    # which the inner npm takes as its own config, and code-server's postinstall reads the Node
+    # version from it: drop it so the inner npm describes itself (Node 24).
+    unset npm_config_user_agent
     export PATH="$NODE_DIR/bin:$PATH"
     export npm_config_nodedir="$NODE_DIR"
     npm install --no-save --no-audit --no-fund --no-package-lock "code-server@$CODE_SERVER_VERSION" >install.log 2>&1

@@ -76,6 +76,8 @@ await build({
   define: { WARDEN_EXTENSION_STORE: JSON.stringify('extension-store.cjs') },
   logLevel: 'warning',
   legalComments: 'none',
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // Full minification: the store bundle (mostly zod and sql.js glue) is parsed when a view
+  // first opens, and shorter identifiers cut that parse time (stack traces lose names).
+  minify: true,
+  keepNames: false,
 });

@@ -1,59 +1,54 @@
 // A guard that cannot start (a configuration error: exit code 2) leaves a short note in the data
-// dir, so the editor window that launched it can explain the problem and the fix. The editor
+// dir, so the editor window that launched it can explain the problem and the fix: the editor
 // owns the guard's process and the extension never sees its exit or its stderr; the data dir
 // is where they meet (like the control file). One file per guard instance, replaced
-// atomically; notes older than a day are pruned. Messages are scrubbed: config errors never
-// quote a secret, and the scrubber is the last line of defence.
-import { mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+// atomically by the guard (store/writer/guard-error-note.ts); notes older than a day are
+// pruned. This side only reads: no zod, so the extension's activation bundle stays small.
+import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { INSTANCE_ID } from '../core/protocol/env.ts';
-import { scrubText } from '../core/scrub/scrubber.ts';
-import { writeFileAtomic } from './atomic-file.ts';
 
 export const GUARD_ERRORS_DIR = 'guard-errors';
 const KEEP_MS = 24 * 60 * 60 * 1000;
+const MAX_MESSAGE = 1000;
 
-export const GuardStartErrorSchema = z.object({
-  instance_id: z.string().regex(INSTANCE_ID).nullable(),
-  pid: z.number().int(),
-  ts: z.number(),
-  /** One line: what is wrong and which variable or setting to fix. */
-  message: z.string().max(1000),
-});
-export type GuardStartError = z.infer<typeof GuardStartErrorSchema>;
-
-function fileName(instanceId: string | null, pid: number): string {
-  return `${instanceId ?? `pid-${pid}`}.json`;
+export interface GuardStartError {
+  /** WARDEN_INSTANCE_ID of the guard, or null when it had none. */
+  instance_id: string | null;
+  pid: number;
+  ts: number;
+  /** One line, scrubbed: what is wrong and which variable or setting to fix. */
+  message: string;
 }
 
-/** Best effort: a guard that cannot write its note still exits with its message on stderr. */
-export function recordGuardStartError(dataDir: string, instanceId: string | null, message: string): void {
-  const note: GuardStartError = {
-    instance_id: instanceId !== null && INSTANCE_ID.test(instanceId) ? instanceId : null,
-    pid: process.pid,
-    ts: Date.now(),
-    message: scrubText(message).slice(0, 1000),
-  };
+export function guardErrorFileName(instanceId: string | null, pid: number): string {
+  return `${instanceId !== null && INSTANCE_ID.test(instanceId) ? instanceId : `pid-${pid}`}.json`;
+}
+
+function parseNote(text: string): GuardStartError | null {
+  let v: unknown;
   try {
-    const dir = join(dataDir, GUARD_ERRORS_DIR);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileAtomic(dir, fileName(note.instance_id, note.pid), Buffer.from(JSON.stringify(note) + '\n', 'utf8'));
+    v = JSON.parse(text);
   } catch {
-    // the data dir itself may be the problem
+    return null;
   }
+  if (typeof v !== 'object' || v === null) return null;
+  const n = v as Record<string, unknown>;
+  const idOk = n.instance_id === null || (typeof n.instance_id === 'string' && INSTANCE_ID.test(n.instance_id));
+  if (!idOk || !Number.isInteger(n.pid) || typeof n.ts !== 'number' || typeof n.message !== 'string') return null;
+  return { instance_id: n.instance_id as string | null, pid: n.pid as number, ts: n.ts, message: n.message.slice(0, MAX_MESSAGE) };
 }
 
 /**
  * The note of the guard with this instance id when it is newer than `sinceMs`, else null.
- * One stat() when there is none, so it can run on every watch tick.
+ * One stat() when there is none, so it can run on every tick.
  */
 export function readGuardStartError(dataDir: string, instanceId: string, sinceMs: number): GuardStartError | null {
-  const path = join(dataDir, GUARD_ERRORS_DIR, fileName(instanceId, 0));
+  const path = join(dataDir, GUARD_ERRORS_DIR, guardErrorFileName(instanceId, 0));
   try {
     if (statSync(path).mtimeMs < sinceMs) return null;
-    const parsed = GuardStartErrorSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success && parsed.data.ts >= sinceMs ? parsed.data : null;
+    const note = parseNote(readFileSync(path, 'utf8'));
+    return note !== null && note.ts >= sinceMs ? note : null;
   } catch {
     return null;
   }

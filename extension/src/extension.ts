@@ -7,7 +7,8 @@ import { refreshGuardCopyQuietly } from './commands/claude-desktop.ts';
 import { syncAutoPause } from './commands/control.ts';
 import { registerCommands } from './commands/index.ts';
 import { Warden } from './context.ts';
-import { GuardProvider } from './mcp/provider.ts';
+import { GuardProvider, showProblem } from './mcp/provider.ts';
+import { GuardStartErrors } from './mcp/start-errors.ts';
 import { Notifier } from './notify/notifier.ts';
 import { SecretStore } from './secrets/secret-store.ts';
 import { Settings } from './settings/settings.ts';
@@ -55,6 +56,12 @@ export function activate(context: vscode.ExtensionContext): Warden {
     }, STATUS_EVERY_MS);
   };
 
+  const startErrors = new GuardStartErrors(
+    () => store.dataDir,
+    instanceId,
+    (problem) => void showProblem(problem),
+  );
+
   let autoPause = settings.current.autoPause;
   context.subscriptions.push(
     log,
@@ -87,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): Warden {
       }
     }),
     { dispose: () => statusTimer !== null && clearTimeout(statusTimer) },
+    startErrors,
   );
 
   // After activation: start watching (loads sql.js), fill the status bar, report bad settings.
@@ -95,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): Warden {
     updateStatus();
     settings.warnNew();
     refreshGuardCopyQuietly(w);
+    startErrors.start();
   }, 0);
   return w;
 }

@@ -38,7 +38,7 @@ export async function runCli(argv: string[]): Promise<number | null> {
           // The editor that launched this guard never sees its stderr: leave the reason where
           // its extension looks (store/guard-errors.ts), then fail as usual.
           if (err instanceof ConfigError) {
-            const { recordGuardStartError } = await import('../../store/guard-errors.ts');
+            const { recordGuardStartError } = await import('../../store/writer/guard-error-note.ts');
             const { resolveDataDir } = await import('../../store/data-dir.ts');
             recordGuardStartError(resolveDataDir(null), process.env[ENV.instanceId] ?? null, err.message);
           }

@@ -11,13 +11,11 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { build } from 'esbuild';
 // @ts-expect-error plain .mjs build helper, no types
 import { esmBanner } from '../scripts/esm-banner.mjs';
-import { newId } from '../core/ids.ts';
-import { EVENT_SCHEMA_VERSION } from '../core/protocol/event.ts';
-import type { AuditEvent } from '../core/types.ts';
 import { startShopifyStandin } from '../devtools/standins/shopify.ts';
-import { AuditStore, openAuditReader } from '../store/index.ts';
+import { openAuditReader } from '../store/index.ts';
 import { GUARD, guardEnv, tempDir } from '../test/helpers/guard.ts';
 import { summary } from './stats.ts';
+import { seedStore } from './fixtures/seed-store.ts';
 
 const STARTUP_RUNS = Number(process.argv[2] ?? 15);
 const SEED = Number(process.argv[3] ?? 200_000);
@@ -59,40 +57,6 @@ async function bundleBare(outDir: string): Promise<string> {
     logLevel: 'warning',
   });
   return outfile;
-}
-
-function event(i: number): AuditEvent {
-  return {
-    v: EVENT_SCHEMA_VERSION,
-    id: newId(),
-    ts: Date.now(),
-    session_id: 'seed',
-    instance_id: 'seed',
-    client: 'seed/1',
-    tool: 'shopify_rest',
-    platform: 'shopify',
-    target: 'warden-demo.myshopify.com',
-    method: i % 5 === 0 ? 'PUT' : 'GET',
-    endpoint: '/admin/api/{version}/products/{id}.json',
-    operation: null,
-    action: i % 5 === 0 ? 'write' : 'read',
-    categories: ['product'],
-    status: 200,
-    latency_ms: 0.5,
-    risk_level: i % 5 === 0 ? 1 : 0,
-    rules: ['shopify.product.read'],
-    outcome: 'forwarded',
-    error: null,
-    pii: { email: 0, phone: 0, card: 0, secret: 0 },
-    usage: { rest_used: 1, rest_limit: 40 },
-  };
-}
-
-/** As bench/guard-store.ts: one store writes and folds n events, then closes. */
-async function seed(dataDir: string, n: number): Promise<void> {
-  const store = AuditStore.open({ dataDir, instanceId: newId() });
-  for (let i = 0; i < n; i++) store.record(event(i));
-  await store.close();
 }
 
 const med = (xs: number[]) => summary(xs).median;
@@ -179,7 +143,7 @@ console.log(
 // 3. Serving: a steady stream of calls; the guard's data dir holds SEED events.
 const dataDir = tempDir('warden-fp-serve-');
 const t0 = performance.now();
-await seed(dataDir, SEED);
+await seedStore(dataDir, SEED);
 console.log(
   `\n## serving ${RATE} calls/s for ${SERVE_S} s (sequential), guard data dir seeded with ${SEED} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );

@@ -5,12 +5,11 @@
 // Run: npm run build && node --import tsx bench/guard-store.ts [seedEvents]
 import { readFileSync } from 'node:fs';
 
-import { newId } from '../core/ids.ts';
-import type { AuditEvent } from '../core/types.ts';
 import { startShopifyStandin } from '../devtools/standins/shopify.ts';
-import { AuditStore, openAuditReader } from '../store/index.ts';
+import { openAuditReader } from '../store/index.ts';
 import { guardEnv, startGuard, tempDir, waitExit } from '../test/helpers/guard.ts';
 import { fmt, summary } from './stats.ts';
+import { seedStore } from './fixtures/seed-store.ts';
 
 const SEED = Number(process.argv[2] ?? 200_000);
 const TOKEN = 'shpat_57023570235702357023570235702357';
@@ -21,43 +20,9 @@ function rssMb(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-function event(i: number): AuditEvent {
-  return {
-    v: 2,
-    id: newId(),
-    ts: Date.now(),
-    session_id: 'seed',
-    instance_id: 'seed',
-    client: 'seed/1',
-    tool: 'shopify_rest',
-    platform: 'shopify',
-    target: 'warden-demo.myshopify.com',
-    method: i % 5 === 0 ? 'PUT' : 'GET',
-    endpoint: '/admin/api/{version}/products/{id}.json',
-    operation: null,
-    action: i % 5 === 0 ? 'write' : 'read',
-    categories: ['product'],
-    status: 200,
-    latency_ms: 0.5,
-    risk_level: i % 5 === 0 ? 1 : 0,
-    rules: ['shopify.product.read'],
-    outcome: 'forwarded',
-    error: null,
-    pii: { email: 0, phone: 0, card: 0, secret: 0 },
-    usage: { rest_used: 1, rest_limit: 40 },
-  };
-}
-
-/** fold=false: this process only journals, so the guard's folder has to do the folding. */
-async function seed(dataDir: string, n: number, fold = true): Promise<void> {
-  const store = AuditStore.open({ dataDir, instanceId: newId(), fold });
-  for (let i = 0; i < n; i++) store.record(event(i));
-  await store.close();
-}
-
 const dataDir = tempDir('warden-guard-store-');
 let t0 = performance.now();
-await seed(dataDir, SEED);
+await seedStore(dataDir, SEED);
 console.log(`seeded ${SEED} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const shopify = await startShopifyStandin({ token: TOKEN, leakPerSecond: 1_000_000 });
@@ -84,7 +49,7 @@ console.log(
 );
 // A burst from another process (another editor window): 50k events the guard's folder must fold.
 t0 = performance.now();
-const burst = seed(dataDir, 50_000, false);
+const burst = seedStore(dataDir, 50_000, false);
 const busy = await timedCalls(2000);
 await burst;
 const memAfter = rssMb(guard.pid);

@@ -2,6 +2,7 @@
 // the command palette, quick inputs, modal dialogs, notifications, views and screenshots.
 // Selectors are the ones verified in ../shared/docs/vscode-e2e.md.
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.ts';
 
 export interface Workbench {
   browser: Browser;
@@ -11,16 +12,8 @@ export interface Workbench {
 
 export async function openWorkbench(url: string): Promise<Workbench> {
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(url);

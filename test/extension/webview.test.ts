@@ -22,6 +22,7 @@ import { loadSqlJs } from '../../store/sqljs.ts';
 import { makeAlert, tempDataDir } from '../store/helpers.ts';
 import { BASE, HOUR, buildStore } from '../store/read-fixture.ts';
 import { THEMES, applyTheme } from './webview-themes.ts';
+import { CHROMIUM_ARGS } from '../helpers/chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const WEBVIEW = join(root, 'dist', 'webview');
@@ -241,15 +242,7 @@ describe('risk dashboard page in headless Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1100, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
   });
 

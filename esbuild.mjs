@@ -2,6 +2,7 @@
 // sql.js loads its wasm at run time, so the wasm is copied beside the bundles.
 import { build } from 'esbuild';
 import { esmBanner } from './scripts/esm-banner.mjs';
+import { extensionBuildOptions } from './scripts/extension-build.mjs';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -58,26 +59,5 @@ await build({
   logLevel: 'warning',
 });
 
-// ---- The VS Code/Cursor extension (extension/src/) ---------------------------------------------
-// The editor loads extensions with require(): CommonJS, and .cjs because package.json says
-// "type": "module". `vscode` is provided by the editor at run time. The store's read side
-// finds sql-wasm.wasm through the path the extension passes (dist/, copied above).
-// The store code (sql.js, zod schemas, the dashboard panel) is a second bundle the extension
-// requires on first use: activation loads only the small one.
-await build({
-  entryPoints: { extension: 'extension/src/extension.ts', 'extension-store': 'extension/src/store-api.ts' },
-  outdir,
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['vscode'],
-  define: { WARDEN_EXTENSION_STORE: JSON.stringify('extension-store.cjs') },
-  logLevel: 'warning',
-  legalComments: 'none',
-  // Full minification: the store bundle (mostly zod and sql.js glue) is parsed when a view
-  // first opens, and shorter identifiers cut that parse time (stack traces lose names).
-  minify: true,
-  keepNames: false,
-});
+// ---- The VS Code/Cursor extension (extension/src/): options in scripts/extension-build.mjs ----
+await build({ ...extensionBuildOptions, outdir });

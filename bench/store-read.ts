@@ -30,6 +30,7 @@ import type { ManifestEntry } from '../store/schema.ts';
 import { DB_DIR, segmentName } from '../store/segments.ts';
 import { loadSqlJs, sqlWasmPath } from '../store/sqljs.ts';
 import { atomicWrite } from '../store/writer/segment-files.ts';
+import { benchId } from './fixtures/bench-id.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DIR = join(root, '.cache', 'bench-store-1m');
@@ -41,24 +42,6 @@ const TAIL = 500;
 const DAY = 86_400_000;
 
 // ---- a realistic store ----------------------------------------------------------------------
-
-const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-let idNo = 0;
-function benchId(ts: number): string {
-  let t = '';
-  let ms = ts;
-  for (let i = 0; i < 10; i++) {
-    t = B32[ms % 32] + t;
-    ms = Math.floor(ms / 32);
-  }
-  let c = idNo++;
-  let r = '';
-  for (let i = 0; i < 16; i++) {
-    r = B32[c % 32] + r;
-    c = Math.floor(c / 32);
-  }
-  return t + r;
-}
 
 let seed = 12345;
 function rand(): number {

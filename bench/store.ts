@@ -21,24 +21,7 @@ import { DB_DIR, segmentName } from '../store/segments.ts';
 import { atomicWrite } from '../store/writer/segment-files.ts';
 import { loadSqlJs, sqlWasmPath } from '../store/sqljs.ts';
 import { runFolderWorkerIfWorker } from '../store/writer/worker-entry.ts';
-
-const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-let seqNo = 0;
-function benchId(ts: number): string {
-  let t = '';
-  let ms = ts;
-  for (let i = 0; i < 10; i++) {
-    t = B32[ms % 32] + t;
-    ms = Math.floor(ms / 32);
-  }
-  let c = seqNo++;
-  let r = '';
-  for (let i = 0; i < 16; i++) {
-    r = B32[c % 32] + r;
-    c = Math.floor(c / 32);
-  }
-  return t + r;
-}
+import { benchId } from './fixtures/bench-id.ts';
 
 function event(ts: number, i: number): AuditEvent {
   return {

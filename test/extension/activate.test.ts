@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ENV } from '../../core/protocol/index.ts';
 import { makeContext, makeFakeVscode } from './fake-vscode.ts';
+import { extensionBuildOptions } from '../../scripts/extension-build.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -36,20 +37,7 @@ describe('the extension, activated against a fake vscode', () => {
     ext = mkdtempSync(join(tmpdir(), 'warden-ext-'));
     data = join(ext, 'data');
     mkdirSync(join(ext, 'dist'));
-    await build({
-      absWorkingDir: root,
-      entryPoints: { extension: 'extension/src/extension.ts', 'extension-store': 'extension/src/store-api.ts' },
-      outdir: join(ext, 'dist'),
-      outExtension: { '.js': '.cjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode'],
-      define: { WARDEN_EXTENSION_STORE: JSON.stringify('extension-store.cjs') },
-      minifySyntax: true,
-      logLevel: 'silent',
-    });
+    await build({ ...extensionBuildOptions, absWorkingDir: root, outdir: join(ext, 'dist'), logLevel: 'silent' });
     copyFileSync(createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm'), join(ext, 'dist', 'sql-wasm.wasm'));
     writeFileSync(join(ext, 'dist', 'guard-server.js'), '');
     fake = makeFakeVscode({ dataDir: data });

@@ -107,14 +107,14 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
       checkUrl(call.upstream.url, ctx.config.httpAllow);
     } catch (err) {
       if (!(err instanceof SsrfError)) throw err;
-      return refuse(ctx, session, event, risk, 'denied', err.message, forRecord);
+      return refuse(ctx, session, event, risk, 'denied', err.message, { forRecord });
     }
   }
   // The control file is checked here, on every call (one stat(); re-read only when it changed):
   // a pause from the extension, the CLI or another guard applies to this very call.
   ctx.control.refresh();
   const decision = decide(ctx.control.state, risk);
-  if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', decision.reason, undefined, decision.message);
+  if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', decision.reason, { message: decision.message });
   if (decision.kind === 'confirm') {
     const answer = await ctx.confirm(
       `Warden: allow ${call.upstream.method} ${cls.endpoint}${cls.operation ? ` (${cls.operation})` : ''}? ${decision.reason}`,
@@ -187,8 +187,7 @@ function refuse(
   risk: RiskResult,
   outcome: 'blocked' | 'denied',
   reason: string,
-  forRecord: (s: string) => string = (s) => s,
-  message?: string,
+  { forRecord = (s: string) => s, message }: { forRecord?: (s: string) => string; message?: string } = {},
 ): CallResult {
   event.outcome = outcome;
   event.error = ctx.redact(scrubText(forRecord(reason)));

@@ -14,6 +14,7 @@ import {
 } from '../core/protocol/index.ts';
 import { resolveDataDir } from '../store/data-dir.ts';
 import { scrubText } from '../core/scrub/scrubber.ts';
+import { CredentialRefError, hasCredentialReferences, resolveCredentialReferences } from './credential-ref.ts';
 
 export type { PolicyMode };
 
@@ -142,7 +143,25 @@ function parseCredentials(raw: string | undefined): Map<string, Record<string, s
   return new Map(Object.entries(parsed.data).map(([host, headers]) => [host.toLowerCase(), headers]));
 }
 
+/**
+ * The guard's configuration with credential references (`file:`, `_COMMAND`) resolved first:
+ * what the server uses. Awaits any credential command (bounded by its timeout).
+ */
+export async function loadGuardConfig(env: NodeJS.ProcessEnv = process.env): Promise<GuardConfig> {
+  let resolved: NodeJS.ProcessEnv;
+  try {
+    resolved = await resolveCredentialReferences(env);
+  } catch (err) {
+    if (err instanceof CredentialRefError) throw new ConfigError(err.message);
+    throw err;
+  }
+  return loadConfig(resolved);
+}
+
+/** The configuration from an environment whose credentials are values (loadGuardConfig resolves references). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
+  // A reference must never be taken for the secret itself (and sent upstream as a token).
+  if (hasCredentialReferences(env)) throw new ConfigError('credential references (file:, _COMMAND) are resolved by loadGuardConfig');
   const shopifyToken = env[ENV.shopifyToken];
   const shopifyStore = env[ENV.shopifyStore];
   let shopify: ShopifyConfig | null = null;

@@ -4,7 +4,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { newId } from '../core/ids.ts';
 import { ALERT_LOGGER, alertNotification } from '../core/protocol/notification.ts';
 import type { Alert } from '../core/types.ts';
-import { configSecrets, loadConfig } from './config.ts';
+import { configSecrets, loadGuardConfig } from './config.ts';
 import { ControlWatcher } from './control.ts';
 import { Pacer } from './forward/pacing.ts';
 import { guardedLookup } from './forward/ssrf.ts';
@@ -23,7 +23,7 @@ const INSTRUCTIONS =
   'Warden guards production APIs. Use shopify_graphql / shopify_rest for the Shopify Admin API, meta_graph for the Meta Graph/Marketing API and http_request for other allowed hosts; credentials are injected for you, never pass tokens. Every call is risk-scored and audited; deletes, webhooks, budget and permission changes are high risk. Check warden_status for alerts.';
 
 export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const config = loadConfig(env);
+  const config = await loadGuardConfig(env);
   const redact = makeRedactor(configSecrets(config));
   const log = makeLogger(redact);
   const instanceId = config.instanceId ?? newId();

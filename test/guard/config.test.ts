@@ -1,7 +1,10 @@
 // Configuration from the environment: defaults, validation, and errors that never echo secrets.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, configSecrets, loadConfig } from '../../guard-server/config.ts';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, configSecrets, loadConfig, loadGuardConfig } from '../../guard-server/config.ts';
+import { tempDir } from '../helpers/guard.ts';
 
 describe('loadConfig', () => {
   it('has safe defaults with nothing configured', () => {
@@ -77,5 +80,33 @@ describe('loadConfig', () => {
       WARDEN_CLOUD_SECRET: 'dddd5678',
     });
     assert.deepEqual(configSecrets(c).sort(), ['EAAbbbb', 'cccc1234', 'dddd5678', 'shpat_aaaa']);
+  });
+
+  it('takes every credential from a reference and redacts the values read', async () => {
+    const dir = tempDir();
+    const file = (name: string, content: string) => {
+      writeFileSync(join(dir, name), content);
+      chmodSync(join(dir, name), 0o600);
+      return `file:${join(dir, name)}`;
+    };
+    const env = {
+      WARDEN_SHOPIFY_STORE: 's',
+      WARDEN_SHOPIFY_TOKEN: file('shopify', 'shpat_aaaa\n'),
+      WARDEN_META_TOKEN_COMMAND: 'printf EAAbbbb',
+      WARDEN_HTTP_CREDENTIALS: file('http.json', '{"x.com": {"X-Api-Key": "cccc1234"}}\n'),
+      WARDEN_CLOUD_URL: 'https://c.example',
+      WARDEN_CLOUD_KEY_ID: 'k',
+      WARDEN_CLOUD_SECRET_COMMAND: `sh -c 'cat ${join(dir, 'cloud')}'`,
+    };
+    file('cloud', 'dddd5678');
+    const c = await loadGuardConfig(env);
+    assert.equal(c.shopify?.token, 'shpat_aaaa');
+    assert.equal(c.meta?.token, 'EAAbbbb');
+    assert.deepEqual(c.httpCredentials.get('x.com'), { 'X-Api-Key': 'cccc1234' });
+    assert.equal(c.cloud?.secret, 'dddd5678');
+    assert.deepEqual(configSecrets(c).sort(), ['EAAbbbb', 'cccc1234', 'dddd5678', 'shpat_aaaa']);
+    // A literal configuration is read as before.
+    const literal = { WARDEN_SHOPIFY_STORE: 's', WARDEN_SHOPIFY_TOKEN: 'shpat_x', WARDEN_POLICY: 'block' };
+    assert.deepEqual(await loadGuardConfig(literal), loadConfig(literal));
   });
 });

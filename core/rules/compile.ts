@@ -4,6 +4,7 @@ import type { Action, GraphqlOperation, Platform, RiskLevel } from '../types.ts'
 import { hasWildcard, nameGlobToRegExp, pathGlobToRegExp } from './glob.ts';
 import type { RequestView } from './request.ts';
 import type { Rule } from './schema.ts';
+import { WordSet } from './words.ts';
 
 /** Exact names in a Set, wildcard names as RegExps. */
 export class NameMatcher {
@@ -46,8 +47,17 @@ export interface CompiledRule {
   readonly tools: NameMatcher | null;
   readonly params: readonly string[] | null;
   readonly paramValues: readonly (readonly [string, ReadonlySet<string>])[] | null;
-  /** Has graphql_field or graphql_type: matched per root field of a GraphQL request. */
+  readonly pathWords: WordSet | null;
+  readonly operationWords: WordSet | null;
+  readonly paramWords: readonly (readonly [string, WordSet])[] | null;
+  /** Has graphql_field, graphql_type or operation_words: matched per root field of a GraphQL request. */
   readonly perField: boolean;
+  /**
+   * Names what the operation is (path, path words, GraphQL field, operation words), rather than
+   * only a method or a parameter that may appear anywhere. When no such rule matched, the
+   * fallbacks still apply: `status=PAUSED` on an unknown Meta edge does not make it known.
+   */
+  readonly recognises: boolean;
 }
 
 export function compileRule(rule: Rule, order: number): CompiledRule {
@@ -74,7 +84,11 @@ export function compileRule(rule: Rule, order: number): CompiledRule {
     paramValues: m.param_values
       ? Object.entries(m.param_values).map(([k, vs]) => [k, new Set(vs.map((x) => x.toUpperCase()))] as const)
       : null,
-    perField: fields !== null || m.graphql_type !== undefined,
+    pathWords: m.path_words ? new WordSet(m.path_words) : null,
+    operationWords: m.operation_words ? new WordSet(m.operation_words) : null,
+    paramWords: m.param_words ? Object.entries(m.param_words).map(([k, ws]) => [k, new WordSet(ws)] as const) : null,
+    perField: fields !== null || m.graphql_type !== undefined || m.operation_words !== undefined,
+    recognises: paths !== null || fields !== null || m.path_words !== undefined || m.operation_words !== undefined,
   };
 }
 
@@ -82,7 +96,9 @@ export function matchesMethod(r: CompiledRule, method: string): boolean {
   return r.methods === null || r.methods.has(method);
 }
 
+/** Path globs and path words; both depend on the endpoint only, so their result is cached. */
 export function matchesPath(r: CompiledRule, endpoint: string): boolean {
+  if (r.pathWords !== null && !r.pathWords.matches(endpoint)) return false;
   if (r.paths === null) return true;
   for (const p of r.paths) if (p.test(endpoint)) return true;
   return false;
@@ -102,6 +118,16 @@ export function matchesRequestDetails(r: CompiledRule, request: RequestView): bo
       if (seen === undefined) return false;
       let hit = false;
       for (const v of seen) if (wanted.has(v)) hit = true;
+      if (!hit) return false;
+    }
+  }
+  if (r.paramWords !== null) {
+    const p = request.params();
+    for (const [key, wanted] of r.paramWords) {
+      const texts = p.texts(key);
+      if (texts === undefined) return false;
+      let hit = false;
+      for (const t of texts) if (wanted.matches(t)) hit = true;
       if (!hit) return false;
     }
   }

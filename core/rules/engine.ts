@@ -5,9 +5,12 @@
 //
 // Matching, in order:
 // 1. GraphQL requests: for each root field, the regular field rules (graphql_field /
-//    graphql_type) that match; if none, the first matching fallback field rule.
+//    graphql_type / operation_words) that match; if none of them names the field (a
+//    graphql_field or operation_words rule), also the first matching fallback field rule.
 // 2. Request rules (no GraphQL condition): every regular rule that matches.
-// 3. If nothing at all matched, the first matching fallback request rule.
+// 3. If no field matched and no regular request rule that names the endpoint (path or
+//    path_words) matched, also the first matching fallback request rule: a rule on a
+//    parameter alone (`status`, `daily_budget`) does not make an unknown endpoint known.
 // All conditions of a rule must hold; a list inside a condition means "any of".
 import type { Action, Classification, GraphqlOperation, OperationInput, Platform, RiskLevel, RiskResult } from '../types.ts';
 import { actionForGraphqlField, actionForMethod, strongerAction } from './action.ts';
@@ -75,6 +78,8 @@ export function createRuleEngine(userRules?: { input: unknown; source: string })
 interface Candidates {
   readonly regular: readonly CompiledRule[];
   readonly fallback: readonly CompiledRule[];
+  /** Field rules whose operation_words missed the field name: they may still match the operation's name. */
+  readonly byOperationName: readonly CompiledRule[];
 }
 
 const PLATFORMS: readonly Platform[] = ['shopify', 'meta', 'generic'];
@@ -107,14 +112,14 @@ export class RuleEngine {
 
   assess(op: OperationInput, c: Classification): RiskResult {
     // No closures here: this runs on every request (and tsx's keepNames makes them costly).
-    const request = new RequestView(op, c.endpoint);
+    const request = new RequestView(op, c.endpoint, c.graphql !== null);
     const matched: CompiledRule[] = [];
     let action: Action;
     if (c.graphql !== null) {
       action = 'read';
       for (const operation of c.graphql) {
         for (const field of operation.fields) {
-          const fieldAction = this.matchField(c.platform, operation.type, field, request, matched);
+          const fieldAction = this.matchField(c.platform, operation, field, request, matched);
           action = strongerAction(action, fieldAction ?? actionForGraphqlField(operation.type, field));
         }
       }
@@ -126,17 +131,19 @@ export class RuleEngine {
     }
 
     const candidates = this.requestCandidates(c.platform, request.method, c.endpoint);
+    let recognised = matched.length > 0;
     let override: Action | undefined;
     for (const r of candidates.regular) {
       if (!matchesRequestDetails(r, request)) continue;
       addOnce(matched, r);
+      if (r.recognises) recognised = true;
       if (r.action) override = override ? strongerAction(override, r.action) : r.action;
     }
-    if (matched.length === 0) {
+    if (!recognised) {
       for (const r of candidates.fallback) {
         if (!matchesRequestDetails(r, request)) continue;
         matched.push(r);
-        override = r.action;
+        if (r.action) override = override ? strongerAction(override, r.action) : r.action;
         break;
       }
     }
@@ -147,27 +154,35 @@ export class RuleEngine {
   /** Adds the rules matching one GraphQL root field; returns the action they impose, if any. */
   private matchField(
     platform: Platform,
-    type: GraphqlOperation['type'],
+    operation: GraphqlOperation,
     field: string,
     request: RequestView,
     matched: CompiledRule[],
   ): Action | undefined {
-    const candidates = this.fieldCandidates(platform, type, field);
+    const candidates = this.fieldCandidates(platform, operation.type, field);
     let override: Action | undefined;
-    let hit = false;
+    let recognised = false;
     for (const r of candidates.regular) {
       if (!fitsRequest(r, request)) continue;
       addOnce(matched, r);
-      hit = true;
+      if (r.recognises) recognised = true;
       if (r.action) override = override ? strongerAction(override, r.action) : r.action;
     }
-    if (hit) return override;
+    if (operation.name !== null) {
+      for (const r of candidates.byOperationName) {
+        if (!r.operationWords!.matches(operation.name) || !fitsRequest(r, request)) continue;
+        addOnce(matched, r);
+        recognised = true;
+        if (r.action) override = override ? strongerAction(override, r.action) : r.action;
+      }
+    }
+    if (recognised) return override;
     for (const r of candidates.fallback) {
       if (!fitsRequest(r, request)) continue;
       addOnce(matched, r);
-      return r.action;
+      return r.action ? (override ? strongerAction(override, r.action) : r.action) : override;
     }
-    return undefined;
+    return override;
   }
 
   /** Request rules whose platform, method and path fit; tool and params are checked per call. */
@@ -190,7 +205,11 @@ export class RuleEngine {
       const fit = this.fieldRules
         .get(platform)!
         .filter((r) => (r.graphqlType === null || r.graphqlType === type) && (r.fields === null || r.fields.test(field)));
-      found = split(fit);
+      const byName = fit.filter((r) => r.operationWords !== null && !r.operationWords.matches(field));
+      found = split(
+        fit.filter((r) => !byName.includes(r)),
+        byName,
+      );
       remember(byField, field, found);
     }
     return found;
@@ -217,8 +236,12 @@ function fitsRequest(r: CompiledRule, request: RequestView): boolean {
   return matchesMethod(r, request.method) && matchesPath(r, request.endpoint) && matchesRequestDetails(r, request);
 }
 
-function split(rules: CompiledRule[]): Candidates {
-  return { regular: rules.filter((r) => !r.fallback), fallback: rules.filter((r) => r.fallback) };
+function split(rules: CompiledRule[], byOperationName: CompiledRule[] = []): Candidates {
+  return {
+    regular: rules.filter((r) => !r.fallback),
+    fallback: rules.filter((r) => r.fallback),
+    byOperationName: byOperationName.filter((r) => !r.fallback),
+  };
 }
 
 /** Bounded: a flood of distinct keys resets the cache rather than growing it. */

@@ -1,7 +1,9 @@
-// The parameter keys and values of a request, as the `params` / `param_values` conditions see
-// them: the query string plus the body (JSON object — nested, so Shopify's `{variant: {price}}`
-// and GraphQL variables count — or a JSON / form-encoded string). The walk is bounded, so a
-// hostile body cannot make it slow.
+// The parameter keys and values of a request, as the `params` / `param_values` / `param_words`
+// conditions see them: the query string plus the body (JSON object — nested, so Shopify's
+// `{variant: {price}}` and GraphQL variables count — or a JSON / form-encoded string), plus,
+// for GraphQL, the arguments written inline in the document (`productSet(input: {variants:
+// [{price: "9.99"}]})`). The walks are bounded, so a hostile body cannot make them slow.
+import { inlineArguments } from './graphql-arguments.ts';
 
 const MAX_DEPTH = 5;
 const MAX_NODES = 2_000;
@@ -9,9 +11,12 @@ const MAX_NODES = 2_000;
 export class RequestParams {
   /** key → upper-cased scalar values seen for it (empty for objects and arrays). */
   private readonly seen = new Map<string, Set<string>>();
+  /** key → its string values as sent (words need their case: `draftOrders`). */
+  private readonly strings = new Map<string, string[]>();
   private nodes = 0;
 
-  constructor(url: string, body: unknown) {
+  /** `graphql`: the body is a GraphQL request whose `query` may carry inline arguments. */
+  constructor(url: string, body: unknown, graphql = false) {
     const q = url.indexOf('?');
     if (q !== -1) {
       const hash = url.indexOf('#', q);
@@ -22,6 +27,18 @@ export class RequestParams {
       if (parsed instanceof URLSearchParams) this.addPairs(parsed);
       else this.walk(parsed, 0);
     } else this.walk(body, 0);
+    if (graphql && typeof body === 'object' && body !== null) {
+      const { query, variables } = body as { query?: unknown; variables?: unknown };
+      if (typeof query === 'string') {
+        const vars = typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
+        inlineArguments(query, (key, value) => {
+          if (++this.nodes > MAX_NODES) return;
+          if (value === null) this.add(key, undefined);
+          else if ('text' in value) this.add(key, value.text);
+          else if (Object.hasOwn(vars, value.variable)) this.add(key, vars[value.variable]);
+        });
+      }
+    }
   }
 
   has(key: string): boolean {
@@ -32,11 +49,27 @@ export class RequestParams {
     return this.seen.get(key);
   }
 
+  /** The string values of `key` as sent, or undefined when it has none. */
+  texts(key: string): readonly string[] | undefined {
+    return this.strings.get(key);
+  }
+
   private add(key: string, value: unknown): void {
     let set = this.seen.get(key);
     if (set === undefined) this.seen.set(key, (set = new Set()));
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       set.add(String(value).toUpperCase());
+      if (typeof value === 'string') {
+        const list = this.strings.get(key);
+        if (list === undefined) this.strings.set(key, [value]);
+        else list.push(value);
+      }
+    } else if (Array.isArray(value)) {
+      // A list of scalars (`ids: ["gid://…", …]`) holds values of its key.
+      for (const item of value) {
+        if (++this.nodes > MAX_NODES) return;
+        if (typeof item !== 'object' || item === null) this.add(key, item);
+      }
     }
   }
 

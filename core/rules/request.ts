@@ -11,12 +11,14 @@ export class RequestView {
   constructor(
     private readonly op: OperationInput,
     readonly endpoint: string,
+    /** A parsed GraphQL request: its document's inline arguments count as parameters. */
+    private readonly graphql = false,
   ) {
     this.method = op.method.toUpperCase();
     this.tool = op.tool;
   }
 
   params(): RequestParams {
-    return (this.collected ??= new RequestParams(this.op.url, this.op.body));
+    return (this.collected ??= new RequestParams(this.op.url, this.op.body, this.graphql));
   }
 }

@@ -6,6 +6,15 @@ const oneOrMany = (item: z.ZodString) => z.union([item, z.array(item).min(1)]);
 
 const glob = z.string().min(1).max(500);
 
+/** One lower-case word: `api_key` or `apiKey` would never match, since names are split into words. */
+const word = z
+  .string()
+  .regex(
+    /^[a-z0-9]{1,60}$/,
+    'expected one lower-case word (letters and digits): names are split at "_", "-" and capitals, so list "key" rather than "api_key"',
+  );
+const words = z.array(word).min(1).max(200);
+
 export const matchSchema = z
   .strictObject({
     /** HTTP method(s); any case, compared in upper case. */
@@ -21,6 +30,12 @@ export const matchSchema = z
     params: z.array(z.string().min(1)).min(1).optional(),
     /** Each key must be present with one of the listed values (compared in upper case). */
     param_values: z.record(z.string().min(1), z.array(z.string()).min(1)).optional(),
+    /** Any of these words in the endpoint's segments (`/users/{id}/remove`, `api-keys`, `deleteUser`). */
+    path_words: words.optional(),
+    /** Any of these words in a GraphQL root field name or the operation's name (`deleteUser`, `user_delete`). */
+    operation_words: words.optional(),
+    /** Each key must be present with a text value containing one of its words (a bulk export's `query`). */
+    param_words: z.record(z.string().min(1), words).optional(),
   })
   .refine((m) => Object.values(m).some((v) => v !== undefined), 'match needs at least one condition');
 

@@ -52,8 +52,8 @@ test('every Shopify category has both a REST and a GraphQL case, where both APIs
       seen.get(category)!.add(cl.graphql ? 'graphql' : 'rest');
     }
   }
-  // Written only through GraphQL: files, bulk operations, app billing, staff permissions.
-  const graphqlOnly = new Set(['file', 'bulk', 'billing', 'permission']);
+  // Written only through GraphQL: files, bulk operations, staff permissions, pixels, marketing activities.
+  const graphqlOnly = new Set(['file', 'bulk', 'permission', 'pixel', 'marketing']);
   for (const category of new Set(engine.rules.filter((r) => r.platform === 'shopify').map((r) => r.category))) {
     const kinds = seen.get(category);
     assert.ok(kinds?.has('graphql'), `${category}: no GraphQL case`);

@@ -24,6 +24,9 @@ const gql = (query: string, variables?: unknown): OperationInput => ({
   body: { query, variables },
 });
 const mutation = (field: string): OperationInput => gql(`mutation { ${field}(input: {}) { userErrors { message } } }`);
+/** A mutation taking `$input` as a variable (how apps and agents usually send it). */
+const mutationWith = (field: string, input: unknown): OperationInput =>
+  gql(`mutation Run($input: JSON!) { ${field}(input: $input) { userErrors { message } } }`, { input });
 const query = (field: string): OperationInput => gql(`query { ${field}(first: 5) { nodes { id } } }`);
 const meta = (method: string, path: string, body?: unknown): OperationInput => ({ tool: 'meta_graph', method, url: GRAPH + path, body });
 const http = (method: string, path: string, body?: unknown): OperationInput => ({ tool: 'http_request', method, url: API + path, body });
@@ -38,6 +41,7 @@ export const SHOPIFY_CASES: RuleCase[] = (
     [rest('POST', '/products.json', { product: { title: 'Mug' } }), 1, 'shopify.product.create', 'write'],
     [rest('PUT', '/products/123.json', { product: { title: 'Mug 2' } }), 1, 'shopify.product.update', 'write'],
     [rest('PUT', '/products/123.json', { product: { variants: [{ id: 1, price: '10.00' }] } }), 2, 'shopify.product.price', 'write'],
+    [rest('POST', '/products.json', { product: { title: 'Mug', variants: [{ price: '10.00' }] } }), 2, 'shopify.product.price', 'write'],
     [rest('DELETE', '/products/123.json'), 3, 'shopify.product.delete', 'delete'],
     [rest('POST', '/products/123/variants.json', { variant: { option1: 'Red' } }), 1, 'shopify.variant.create', 'write'],
     [rest('PUT', '/variants/456.json', { variant: { sku: 'MUG-RED' } }), 1, 'shopify.variant.update', 'write'],
@@ -47,6 +51,34 @@ export const SHOPIFY_CASES: RuleCase[] = (
     [mutation('productUpdate'), 1, 'shopify.product.write.graphql', 'write'],
     [mutation('productDelete'), 3, 'shopify.product.delete.graphql', 'delete'],
     [mutation('productVariantsBulkCreate'), 1, 'shopify.variant.write.graphql', 'write'],
+    [
+      gql(
+        'mutation V($productId: ID!, $variants: [ProductVariantsBulkInput!]!) { productVariantsBulkCreate(productId: $productId, variants: $variants) { userErrors { message } } }',
+        {
+          productId: 'gid://shopify/Product/1',
+          variants: [{ price: '12.00', optionValues: [{ name: 'Red', optionName: 'Color' }] }],
+        },
+      ),
+      2,
+      'shopify.product.price.graphql',
+      'write',
+    ],
+    // productSet replaces list fields (variants not listed are deleted): 2 with or without prices
+    [mutationWith('productSet', { title: 'Mug', status: 'ACTIVE' }), 2, 'shopify.product.set.graphql', 'write'],
+    [
+      mutationWith('productSet', { title: 'Mug', variants: [{ price: '9.99', optionValues: [] }] }),
+      2,
+      'shopify.product.price.graphql',
+      'write',
+    ],
+    [
+      gql(
+        'mutation { productSet(synchronous: true, input: {title: "Mug", variants: [{price: "9.99", optionValues: []}]}) { product { id } } }',
+      ),
+      2,
+      'shopify.product.price.graphql',
+      'write',
+    ],
     [mutation('productVariantsBulkUpdate'), 2, 'shopify.variant.price.graphql', 'write'],
     [mutation('productVariantsBulkDelete'), 3, 'shopify.variant.delete.graphql', 'delete'],
     [mutation('priceListFixedPricesAdd'), 2, 'shopify.price_list.graphql', 'write'],
@@ -90,6 +122,9 @@ export const SHOPIFY_CASES: RuleCase[] = (
     [rest('PUT', '/customers/207119551.json', { customer: { email: 'x' } }), 3, 'shopify.customer.write', 'write'],
     [rest('DELETE', '/customers/207119551.json'), 3, 'shopify.customer.delete', 'delete'],
     [query('customers'), 2, 'shopify.customer.read.graphql', 'read'],
+    // node / nodes can return any object by id, customers included
+    [gql('query { node(id: "gid://shopify/Customer/1") { id ... on Customer { email } } }'), 2, 'shopify.node.read.graphql', 'read'],
+    [gql('query N($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ['gid://shopify/Order/1'] }), 2, 'shopify.node.read.graphql', 'read'],
     [mutation('customerUpdate'), 3, 'shopify.customer.write.graphql', 'write'],
     [mutation('customerDelete'), 3, 'shopify.customer.delete.graphql', 'delete'],
     // webhooks
@@ -120,6 +155,29 @@ export const SHOPIFY_CASES: RuleCase[] = (
     // bulk operations
     [mutation('bulkOperationRunMutation'), 3, 'shopify.bulk.mutation.graphql', 'write'],
     [mutation('bulkOperationRunQuery'), 1, 'shopify.bulk.query.graphql', 'read'],
+    [
+      gql(
+        'mutation { bulkOperationRunQuery(query: """{ products { edges { node { id title totalInventory } } } }""") { bulkOperation { id } } }',
+      ),
+      1,
+      'shopify.bulk.query.graphql',
+      'read',
+    ],
+    // a bulk export of customers or orders is at least as sensitive as reading one customer
+    [
+      gql('mutation { bulkOperationRunQuery(query: """{ customers { edges { node { id displayName } } } }""") { bulkOperation { id } } }'),
+      2,
+      'shopify.bulk.query.customer_data.graphql',
+      'read',
+    ],
+    [
+      gql('mutation Export($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } } }', {
+        q: '{ draftOrders { edges { node { id totalPrice } } } }',
+      }),
+      2,
+      'shopify.bulk.query.customer_data.graphql',
+      'read',
+    ],
     [mutation('bulkOperationCancel'), 1, 'shopify.bulk.cancel.graphql', 'write'],
     // metafields
     [rest('POST', '/products/123/metafields.json', { metafield: {} }), 1, 'shopify.metafield.write', 'write'],
@@ -159,6 +217,44 @@ export const SHOPIFY_CASES: RuleCase[] = (
     [mutation('delegateAccessTokenCreate'), 3, 'shopify.app.access.graphql', 'write'],
     [mutation('storefrontAccessTokenDelete'), 3, 'shopify.app.access.graphql', 'delete'],
     [mutation('appSubscriptionCreate'), 2, 'shopify.app.billing.graphql', 'write'],
+    [mutation('appPurchaseOneTimeCreate'), 2, 'shopify.app.billing.graphql', 'write'],
+    [mutation('appSubscriptionLineItemUpdate'), 2, 'shopify.app.billing.graphql', 'write'],
+    [mutation('appUsageRecordCreate'), 3, 'shopify.app.usage_charge.graphql', 'write'],
+    [mutation('appSubscriptionCancel'), 3, 'shopify.app.billing_cancel.graphql', 'write'],
+    [
+      rest('POST', '/recurring_application_charges.json', { recurring_application_charge: { name: 'Pro', price: 10.0 } }),
+      2,
+      'shopify.app.billing',
+      'write',
+    ],
+    [rest('POST', '/application_charges.json', { application_charge: { name: 'Setup', price: 5.0 } }), 2, 'shopify.app.billing', 'write'],
+    [
+      rest('POST', '/recurring_application_charges/455696195/usage_charges.json', { usage_charge: { description: 'x', price: 1.0 } }),
+      3,
+      'shopify.app.usage_charge',
+      'write',
+    ],
+    [rest('DELETE', '/recurring_application_charges/455696195.json'), 3, 'shopify.app.billing_cancel', 'delete'],
+    [rest('GET', '/recurring_application_charges.json'), 0, 'any.read', 'read'],
+    // pixels: customer events leave the shop
+    [mutationWith('webPixelCreate', { settings: '{"accountID":"1"}' }), 3, 'shopify.pixel.write.graphql', 'write'],
+    [mutation('webPixelDelete'), 3, 'shopify.pixel.write.graphql', 'delete'],
+    [gql('mutation { serverPixelCreate { serverPixel { id } } }'), 3, 'shopify.pixel.write.graphql', 'write'],
+    [
+      gql('mutation { eventBridgeServerPixelUpdate(arn: "arn:aws:events:us-east-1::event-source/aws.partner/x") { serverPixel { id } } }'),
+      3,
+      'shopify.pixel.write.graphql',
+      'write',
+    ],
+    [
+      gql('mutation { pubSubServerPixelUpdate(pubSubProject: "p", pubSubTopic: "t") { serverPixel { id } } }'),
+      3,
+      'shopify.pixel.write.graphql',
+      'write',
+    ],
+    [gql('query { webPixel { id settings } }'), 0, 'any.graphql.query', 'read'],
+    // marketing
+    [mutation('marketingActivityCreate'), 1, 'shopify.marketing.write.graphql', 'write'],
     // collections
     [rest('POST', '/custom_collections.json', { custom_collection: {} }), 1, 'shopify.collection.write', 'write'],
     [rest('DELETE', '/smart_collections/1.json'), 3, 'shopify.collection.delete', 'delete'],
@@ -201,12 +297,16 @@ export const SHOPIFY_CASES: RuleCase[] = (
     // online store content
     [rest('POST', '/pages.json', { page: { title: 'About' } }), 1, 'shopify.content.write', 'write'],
     [mutation('pageCreate'), 1, 'shopify.content.write.graphql', 'write'],
-    // not in any Shopify rule: the fallbacks decide
+    [rest('DELETE', '/redirects/1.json'), 3, 'shopify.content.delete', 'delete'],
+    [mutation('urlRedirectDelete'), 3, 'shopify.content.delete.graphql', 'delete'],
+    // not in any Shopify rule: reads stay 0, writes are not assumed routine (2), deletes 3
     [rest('GET', '/reports.json'), 0, 'any.read', 'read'],
-    [rest('DELETE', '/redirects/1.json'), 3, 'any.delete', 'delete'],
-    [mutation('marketingActivityCreate'), 1, 'any.graphql.mutation', 'write'],
-    [mutation('priceListDelete'), 3, 'any.graphql.delete', 'delete'],
     [gql('{ shop { name } }'), 0, 'any.graphql.query', 'read'],
+    [rest('POST', '/marketing_events.json', { marketing_event: { event_type: 'ad' } }), 2, 'shopify.unclassified_write', 'write'],
+    [rest('PUT', '/marketing_events/998730532.json', { marketing_event: {} }), 2, 'shopify.unclassified_write', 'write'],
+    [rest('DELETE', '/marketing_events/998730532.json'), 3, 'shopify.unclassified_delete', 'delete'],
+    [mutation('sellingPlanGroupCreate'), 2, 'shopify.unclassified_write.graphql', 'write'],
+    [mutation('priceListDelete'), 3, 'shopify.unclassified_delete.graphql', 'delete'],
   ] as Row[]
 ).map(row);
 
@@ -226,8 +326,28 @@ export const META_CASES: RuleCase[] = (
     [meta('POST', '/120210000000', { daily_budget: 5000 }), 2, 'meta.budget.change', 'write'],
     [meta('POST', '/120210000000', { lifetime_budget: 900000 }), 2, 'meta.budget.change', 'write'],
     [meta('POST', '/120210000000?bid_amount=150'), 2, 'meta.budget.change', 'write'],
-    [meta('POST', '/act_123', { spend_cap: 100000 }), 3, 'meta.adaccount.update', 'write'],
+    [meta('POST', '/act_123', { name: 'Main account' }), 3, 'meta.adaccount.update', 'write'],
+    [meta('POST', '/act_123', { spend_cap: 100000 }), 3, 'meta.adaccount.spend_cap', 'write'],
+    [meta('POST', '/act_123?spend_cap_action=reset'), 3, 'meta.adaccount.spend_cap', 'write'],
+    [meta('POST', '/120210000000', { spend_cap: 50000 }), 2, 'meta.budget.change', 'write'],
+    [meta('POST', '/120210000000', { daily_min_spend_target: 1000 }), 2, 'meta.spend_limits.change', 'write'],
+    [meta('POST', '/120210000000', { lifetime_spend_cap: 90000 }), 2, 'meta.spend_limits.change', 'write'],
+    [
+      meta('POST', '/120210000000/budget_schedules', {
+        budget_value: 2,
+        budget_value_type: 'MULTIPLIER',
+        time_start: 1767225600,
+        time_end: 1767312000,
+      }),
+      2,
+      'meta.budget_schedule.write',
+      'write',
+    ],
+    [meta('GET', '/120210000000/budget_schedules'), 0, 'any.read', 'read'],
+    [meta('POST', '/act_123/adsets', { name: 'S', budget_schedule_specs: [{ budget_value: 2 }] }), 2, 'meta.budget.change', 'write'],
+    [meta('POST', '/1000200/adaccount', { name: 'New', currency: 'USD', timezone_id: 1 }), 3, 'meta.adaccount.create', 'write'],
     [meta('POST', '/act_123/customaudiences', { name: 'Buyers', subtype: 'CUSTOM' }), 3, 'meta.audience.create', 'write'],
+    [meta('POST', '/act_123/product_audiences', { name: 'Viewers', product_set_id: '1' }), 3, 'meta.audience.create', 'write'],
     [meta('POST', '/23800000/users', { payload: { schema: 'EMAIL_SHA256', data: [['a1b2']] } }), 3, 'meta.audience.users', 'write'],
     [meta('DELETE', '/23800000/users', { payload: { schema: 'EMAIL_SHA256', data: [['a1b2']] } }), 3, 'meta.audience.users', 'delete'],
     [meta('POST', '/23800000/adaccounts', { adaccounts: ['act_1'] }), 3, 'meta.audience.share', 'write'],
@@ -237,6 +357,12 @@ export const META_CASES: RuleCase[] = (
     [meta('DELETE', '/1000200/agencies', { business: '5' }), 3, 'meta.permission.write', 'delete'],
     [meta('POST', '/1000200/system_users', { name: 'bot' }), 3, 'meta.permission.write', 'write'],
     [meta('POST', '/5550000/events', { data: [{ event_name: 'Purchase' }] }), 3, 'meta.pixel.events', 'write'],
+    [meta('POST', '/5550001/events', { upload_tag: 'store-sales', data: [{ event_name: 'Purchase' }] }), 3, 'meta.pixel.events', 'write'],
+    [meta('POST', '/act_123/customconversions', { name: 'Lead', rule: '{}' }), 1, 'meta.custom_conversion.create', 'write'],
+    [meta('POST', '/120210000000/copies', { deep_copy: true }), 1, 'meta.object.copy', 'write'],
+    [meta('POST', '/120210000000/copies', { status_option: 'ACTIVE' }), 2, 'meta.object.copy_active', 'write'],
+    [meta('POST', '/act_123/adlabels', { name: 'Q4' }), 1, 'meta.label.write', 'write'],
+    [meta('POST', '/act_123/async_batch_requests', { adbatch: [], name: 'b' }), 2, 'meta.async_batch', 'write'],
     [meta('POST', '/act_123/adspixels', { name: 'P' }), 3, 'meta.pixel.create', 'write'],
     [meta('POST', '/5550000/shared_accounts', { account_id: '1' }), 3, 'meta.pixel.share', 'write'],
     [meta('POST', '/act_123/adcreatives', { name: 'Cr' }), 1, 'meta.creative.create', 'write'],
@@ -255,8 +381,18 @@ export const META_CASES: RuleCase[] = (
     [meta('POST', '/7770000/feed', { message: 'hello' }), 2, 'meta.page.publish', 'write'],
     [meta('POST', '/8880000/items_batch', { requests: [] }), 1, 'meta.catalog.write', 'write'],
     [meta('POST', '/act_123/adrules_library', { name: 'R' }), 2, 'meta.automated_rule.write', 'write'],
-    [meta('POST', '/9990000/subscriptions', { object: 'page' }), 3, 'meta.webhook.write', 'write'],
+    [
+      meta('POST', '/9990000/subscriptions', { object: 'page', callback_url: 'https://x.example/hook', fields: 'leadgen' }),
+      3,
+      'meta.webhook.write',
+      'write',
+    ],
+    [meta('POST', '/7770000/subscribed_apps', { subscribed_fields: 'leadgen' }), 3, 'meta.webhook.write', 'write'],
+    // not in any Meta rule: reads stay 0, writes are not assumed routine (2), deletes 3
     [meta('GET', '/me/adaccounts'), 0, 'any.read', 'read'],
+    [meta('POST', '/7770000/comments', { message: 'hi' }), 2, 'meta.unclassified_write', 'write'],
+    [meta('POST', '/120210000000/some_new_edge', { status: 'PAUSED' }), 2, 'meta.unclassified_write', 'write'],
+    [meta('DELETE', '/act_123/adlabels', { adlabels: [] }), 3, 'meta.unclassified_delete', 'delete'],
   ] as Row[]
 ).map(row);
 
@@ -273,10 +409,61 @@ export const GENERIC_CASES: RuleCase[] = (
     [http('POST', '/oauth/token', { grant_type: 'client_credentials' }), 3, 'generic.credentials.write', 'write'],
     [http('POST', '/v1/webhooks', { url: 'https://x.example' }), 3, 'generic.webhook.write', 'write'],
     [http('DELETE', '/repos/acme/site/hooks/12'), 3, 'generic.webhook.write', 'delete'],
-    [http('POST', '/graphql', { query: 'mutation { deleteUser(id: 1) { id } }' }), 3, 'any.graphql.delete', 'delete'],
+    [http('POST', '/graphql', { query: 'mutation { deleteall { id } }' }), 3, 'any.graphql.delete', 'delete'],
     [http('POST', '/graphql', { query: 'mutation { createUser(name: "x") { id } }' }), 1, 'any.graphql.mutation', 'write'],
     [http('POST', '/graphql', { query: '{ me { id } }' }), 0, 'any.graphql.query', 'read'],
     [http('POST', '/graphql', { query: 'subscription { events { id } }' }), 0, 'any.graphql.subscription', 'read'],
+    // intent vocabulary: words of the path, the mutation's root fields or the operation's name
+    [http('POST', '/v1/users/42/remove'), 3, 'generic.intent.delete', 'delete'],
+    [http('POST', '/v1/cache/purge', { all: true }), 3, 'generic.intent.delete', 'delete'],
+    [http('PATCH', '/v1/accounts/42/erase-data'), 3, 'generic.intent.delete', 'delete'],
+    [http('POST', '/api/delete_user', { id: 1 }), 3, 'generic.intent.delete', 'delete'],
+    [http('POST', '/graphql', { query: 'mutation { deleteUser(id: 1) { id } }' }), 3, 'generic.intent.delete.graphql', 'delete'],
+    [http('POST', '/graphql', { query: 'mutation { user_delete(id: 1) { id } }' }), 3, 'generic.intent.delete.graphql', 'delete'],
+    [
+      http('POST', '/graphql', { query: 'mutation PurgeOldUsers { archiveUsers(before: 1) { id } }' }),
+      3,
+      'generic.intent.delete.graphql',
+      'delete',
+    ],
+    [http('POST', '/v1/refunds', { charge: 'ch_1', amount: 500 }), 3, 'generic.intent.money', 'write'],
+    [http('POST', '/v1/payouts', { amount: 500 }), 3, 'generic.intent.money', 'write'],
+    [http('POST', '/v1/transfers', { amount: 500, destination: 'acct_1' }), 3, 'generic.intent.money', 'write'],
+    [http('POST', '/v1/charges', { amount: 500 }), 3, 'generic.intent.money', 'write'],
+    [http('POST', '/graphql', { query: 'mutation { refundPayment(id: 1) { id } }' }), 3, 'generic.intent.money.graphql', 'write'],
+    [http('POST', '/v1/subscriptions/42/cancel'), 2, 'generic.intent.cancel', 'write'],
+    [http('POST', '/graphql', { query: 'mutation { cancelOrder(id: 1) { id } }' }), 2, 'generic.intent.cancel.graphql', 'write'],
+    [http('POST', '/v1/webhook_endpoints', { url: 'https://x.example' }), 3, 'generic.webhook.write', 'write'],
+    [
+      http('POST', '/graphql', { query: 'mutation { createWebhook(url: "https://x.example") { id } }' }),
+      3,
+      'generic.webhook.write.graphql',
+      'write',
+    ],
+    [http('PUT', '/v1/users/42/password', { password: 'x' }), 3, 'generic.credentials.write', 'write'],
+    [http('POST', '/graphql', { query: 'mutation { createApiKey(name: "ci") { id } }' }), 3, 'generic.credentials.write.graphql', 'write'],
+    [http('GET', '/v1/api-keys'), 2, 'generic.credentials.read', 'read'],
+    [http('POST', '/graphql', { query: '{ apiKeys { id name } }' }), 2, 'generic.credentials.read.graphql', 'read'],
+    [http('POST', '/v1/teams/42/members', { user: 'u1' }), 3, 'generic.permission.write', 'write'],
+    [http('POST', '/v1/invitations', { role: 'admin' }), 3, 'generic.permission.write', 'write'],
+    [http('PUT', '/storage/buckets/assets/policy', { policy: {} }), 3, 'generic.permission.write', 'write'],
+    [
+      http('POST', '/graphql', { query: 'mutation { updateUserRole(id: 1, role: ADMIN) { id } }' }),
+      3,
+      'generic.permission.write.graphql',
+      'write',
+    ],
+    // …as whole words only, and reads stay reads
+    [http('GET', '/v1/removed-items'), 0, 'any.read', 'read'],
+    [http('POST', '/v1/removed-items/restore'), 1, 'any.write', 'write'],
+    [http('POST', '/v1/transferable-items', { name: 'x' }), 1, 'any.write', 'write'],
+    [http('POST', '/v1/deletions-report'), 1, 'any.write', 'write'],
+    [http('GET', '/v1/users/42/delete'), 0, 'any.read', 'read'],
+    [http('GET', '/v1/charges?limit=3'), 0, 'any.read', 'read'],
+    [http('GET', '/v1/keyboard-layouts'), 0, 'any.read', 'read'],
+    [http('POST', '/v1/tokenize', { card: 'x' }), 1, 'any.write', 'write'],
+    [http('GET', '/v1/teams/42/members'), 0, 'any.read', 'read'],
+    [http('POST', '/graphql', { query: 'mutation { restoreRemovedItems(ids: [1]) { id } }' }), 1, 'any.graphql.mutation', 'write'],
   ] as Row[]
 ).map(row);
 

@@ -42,14 +42,14 @@ test('fallbacks do not apply when a regular rule matched', () => {
 });
 
 test('GraphQL fallbacks apply per root field', () => {
-  const r = assess(gql('mutation { productUpdate(input: {}) { x } marketingActivityCreate(input: {}) { x } }'));
-  assert.deepEqual(r.rules, ['shopify.product.write.graphql', 'any.graphql.mutation']);
-  assert.equal(r.risk_level, 1);
+  const r = assess(gql('mutation { productUpdate(input: {}) { x } sellingPlanGroupCreate(input: {}) { x } }'));
+  assert.deepEqual(r.rules, ['shopify.unclassified_write.graphql', 'shopify.product.write.graphql']);
+  assert.equal(r.risk_level, 2);
 });
 
 test('only the first matching fallback counts', () => {
   const r = assess(gql('mutation { widgetDelete(id: 1) { x } }'));
-  assert.deepEqual(r.rules, ['any.graphql.delete']);
+  assert.deepEqual(r.rules, ['shopify.unclassified_delete.graphql']);
 });
 
 test('several operations without operationName all count; with it, only the chosen one', () => {
@@ -139,4 +139,103 @@ test('the endpoint cache does not mix methods or platforms', () => {
   assert.equal(del.risk_level, 3);
   assert.deepEqual(del.rules, ['shopify.product.delete']);
   assert.deepEqual(generic.rules, ['any.delete']);
+});
+
+test('unknown writes on Shopify and Meta are not routine: 2 and unclassified; unknown reads stay 0', () => {
+  const post = assess({ tool: 'shopify_rest', method: 'POST', url: `${SHOP}/some_new_resources.json`, body: { x: 1 } });
+  assert.deepEqual(
+    [post.risk_level, post.rules, post.categories, post.action],
+    [2, ['shopify.unclassified_write'], ['unclassified'], 'write'],
+  );
+  const get = assess({ tool: 'shopify_rest', method: 'GET', url: `${SHOP}/some_new_resources.json` });
+  assert.deepEqual([get.risk_level, get.rules], [0, ['any.read']]);
+  const mutation = assess(gql('mutation { someNewThingCreate(input: {}) { x } }'));
+  assert.deepEqual(
+    [mutation.risk_level, mutation.rules, mutation.categories],
+    [2, ['shopify.unclassified_write.graphql'], ['unclassified']],
+  );
+  const del = assess(gql('mutation { someNewThingDelete(id: "1") { x } }'));
+  assert.deepEqual([del.risk_level, del.rules, del.action], [3, ['shopify.unclassified_delete.graphql'], 'delete']);
+  const meta = assess({ tool: 'meta_graph', method: 'POST', url: 'https://graph.facebook.com/v23.0/1202/some_new_edge', body: { x: 1 } });
+  assert.deepEqual([meta.risk_level, meta.rules, meta.categories], [2, ['meta.unclassified_write'], ['unclassified']]);
+  // a generic API keeps routine writes at 1
+  assert.equal(assess({ tool: 'http_request', method: 'POST', url: 'https://api.example.com/v1/items', body: {} }).risk_level, 1);
+});
+
+test('a rule on a parameter alone does not make an unknown endpoint known', () => {
+  const url = 'https://graph.facebook.com/v23.0/1202/some_new_edge';
+  const paused = assess({ tool: 'meta_graph', method: 'POST', url, body: { status: 'PAUSED' } });
+  assert.deepEqual(paused.rules, ['meta.unclassified_write', 'meta.status.paused']);
+  assert.equal(paused.risk_level, 2);
+  // on a known endpoint the same parameter needs no fallback
+  const known = assess({ tool: 'meta_graph', method: 'POST', url: 'https://graph.facebook.com/v23.0/1202', body: { status: 'PAUSED' } });
+  assert.deepEqual(known.rules, ['meta.object.update', 'meta.status.paused']);
+  assert.equal(known.risk_level, 1);
+});
+
+test('GraphQL parameters: inline arguments and values passed by variable count under the argument name', () => {
+  const rules: Rule[] = [
+    {
+      id: 'price',
+      platform: 'shopify',
+      match: { graphql_field: 'productSet', params: ['price'] },
+      level: 2,
+      label: 'p',
+      category: 'price',
+    },
+    {
+      id: 'export',
+      platform: 'shopify',
+      match: { graphql_field: 'bulkOperationRunQuery', param_words: { query: ['customers'] } },
+      level: 2,
+      label: 'e',
+      category: 'customer_data',
+    },
+  ];
+  const e = new RuleEngine(rules);
+  assert.deepEqual(assess(gql('mutation { productSet(input: {variants: [{price: "1.00"}]}) { x } }'), e).rules, ['price']);
+  assert.deepEqual(assess(gql('mutation { productSet(input: {title: "price: 1"}) { x } }'), e).rules, []);
+  const byVariable = gql('mutation E($q: String!) { bulkOperationRunQuery(query: $q) { x } }', {
+    variables: { q: '{ customers { edges { node { id } } } }' },
+  });
+  assert.deepEqual(assess(byVariable, e).rules, ['export']);
+  const products = gql('mutation E($q: String!) { bulkOperationRunQuery(query: $q) { x } }', {
+    variables: { q: '{ products { edges { node { id } } } }' },
+  });
+  assert.deepEqual(assess(products, e).rules, []);
+  // not GraphQL: a `query` text in a REST body is not read as a document
+  const rest = { tool: 'http_request', method: 'POST', url: 'https://api.example.com/x', body: { query: 'a(price: 1)' } };
+  assert.deepEqual(assess(rest, new RuleEngine([{ ...rules[0]!, platform: 'generic', match: { params: ['price'] } }])).rules, []);
+});
+
+test('lists of scalars are values of their key', () => {
+  const e = new RuleEngine([
+    { id: 'ids', platform: 'generic', match: { param_values: { ids: ['GID://SHOPIFY/CUSTOMER/1'] } }, level: 2, label: 'i', category: 'x' },
+  ]);
+  const op = {
+    tool: 'http_request',
+    method: 'POST',
+    url: 'https://api.example.com/x',
+    body: { ids: ['gid://shopify/Product/2', 'gid://shopify/Customer/1'] },
+  };
+  assert.deepEqual(assess(op, e).rules, ['ids']);
+});
+
+test('operation_words match a root field or the operation name; path_words the endpoint', () => {
+  const e = new RuleEngine([
+    { id: 'ow', platform: 'generic', match: { operation_words: ['purge'] }, level: 3, label: 'o', category: 'x', action: 'delete' },
+    { id: 'pw', platform: 'generic', match: { path_words: ['purge'] }, level: 3, label: 'p', category: 'x' },
+  ]);
+  const gq = (query: string): OperationInput => ({
+    tool: 'http_request',
+    method: 'POST',
+    url: 'https://api.example.com/graphql',
+    body: { query },
+  });
+  assert.deepEqual(assess(gq('mutation { cachePurge { x } }'), e).rules, ['ow']);
+  assert.deepEqual(assess(gq('mutation PurgeCache { cacheClear { x } }'), e).rules, ['ow']);
+  assert.equal(assess(gq('mutation PurgeCache { cacheClear { x } }'), e).action, 'delete');
+  assert.deepEqual(assess(gq('mutation Purged { cacheClear { x } }'), e).rules, []);
+  assert.deepEqual(assess({ tool: 'http_request', method: 'POST', url: 'https://api.example.com/v1/cache/purge' }, e).rules, ['pw']);
+  assert.deepEqual(assess({ tool: 'http_request', method: 'POST', url: 'https://api.example.com/v1/purged' }, e).rules, []);
 });

@@ -127,3 +127,22 @@ test('tool and param_values conditions', () => {
   assert.equal(run([rule], op('draft')).result.risk_level, 1);
   assert.equal(run([rule], op('published', 'other_tool')).result.risk_level, 1);
 });
+
+test('users extend the intent vocabulary with word conditions; a word must be one lower-case word', () => {
+  const rule = {
+    id: 'user.intent.archive',
+    platform: 'generic',
+    match: { method: ['POST'], path_words: ['archive'] },
+    level: 2,
+    label: 'Archive',
+    category: 'archive',
+  };
+  const { result, errors } = run([rule], { tool: 'http_request', method: 'POST', url: 'https://api.example.com/v1/projects/7/archive' });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(result.rules, ['user.intent.archive']);
+  const bad = { ...rule, id: 'user.bad', match: { path_words: ['api_key'], operation_words: [] } };
+  const { errors: badErrors } = run([bad], { tool: 'http_request', method: 'GET', url: 'https://api.example.com/' });
+  assert.equal(badErrors.length, 1);
+  assert.match(badErrors[0]!, /rule "user\.bad".*match\.path_words\.0: expected one lower-case word/);
+  assert.match(badErrors[0]!, /match\.operation_words/);
+});

@@ -2,7 +2,8 @@
 // conditions: `productSet(input: {variants: [{price: "9.99"}]})` gives input, variants, price
 // = "9.99"; `nodes(ids: ["gid://…", "gid://…"])` gives ids twice; `bulkOperationRunQuery(query:
 // $q)` gives query = the variable q, so a value passed by variable counts under the argument's
-// name too. Read with GraphQL's own lexer
+// name too. Agents resend the same document with new variables, so the pairs of recent
+// documents are kept (bounded) and only variables are looked up per call. Read with GraphQL's own lexer
 // (strings, block strings and comments are tokens, never mistaken for arguments), one pass,
 // bounded. Not a parse: an alias (`a: productDelete`) reads as a pair too, which can only make
 // a parameter rule match, never stop one.
@@ -11,6 +12,9 @@ import { Source } from 'graphql/language/source.js';
 import { TokenKind } from 'graphql/language/tokenKind.js';
 
 const MAX_TOKENS = 20_000;
+const CACHE_LIMIT = 256;
+/** Documents longer than this are read every time rather than kept. */
+const MAX_CACHED_QUERY = 16 * 1024;
 const MAX_DEPTH = 64;
 
 type Context = { list: boolean; key: string | null };
@@ -18,10 +22,29 @@ type Context = { list: boolean; key: string | null };
 /** What an argument is given: a scalar's text, a variable's name, or an object / list (its members come as their own pairs). */
 export type ArgumentValue = { text: string } | { variable: string } | null;
 
-/** Calls `pair(key, value)` for every `key: scalar` / `key: $variable` / `key: {…}` / `key: [...]`, and for each scalar item of a list. */
-export function inlineArguments(query: string, pair: (key: string, value: ArgumentValue) => void): void {
+export type ArgumentPair = readonly [key: string, value: ArgumentValue];
+
+const cache = new Map<string, readonly ArgumentPair[]>();
+const NONE: readonly ArgumentPair[] = Object.freeze([]);
+
+/** Every `key: scalar` / `key: $variable` / `key: {…}` / `key: [...]`, and each scalar item of a list, in order. */
+export function inlineArguments(query: string): readonly ArgumentPair[] {
   // Most documents pass everything as variables: no colon outside the variable definitions.
-  if (!query.includes(':')) return;
+  if (!query.includes(':')) return NONE;
+  let pairs = cache.get(query);
+  if (pairs === undefined) {
+    const found: ArgumentPair[] = [];
+    scan(query, (key, value) => found.push([key, value]));
+    pairs = Object.freeze(found);
+    if (query.length <= MAX_CACHED_QUERY) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(query, pairs);
+    }
+  }
+  return pairs;
+}
+
+function scan(query: string, pair: (key: string, value: ArgumentValue) => void): void {
   const lexer = new Lexer(new Source(query));
   const stack: Context[] = [];
   let key: string | null = null;

@@ -31,12 +31,12 @@ export class RequestParams {
       const { query, variables } = body as { query?: unknown; variables?: unknown };
       if (typeof query === 'string') {
         const vars = typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
-        inlineArguments(query, (key, value) => {
+        for (const [key, value] of inlineArguments(query)) {
           if (++this.nodes > MAX_NODES) return;
           if (value === null) this.add(key, undefined);
           else if ('text' in value) this.add(key, value.text);
           else if (Object.hasOwn(vars, value.variable)) this.add(key, vars[value.variable]);
-        });
+        }
       }
     }
   }

@@ -7,7 +7,7 @@ import type { ArgumentValue } from '../../../core/rules/graphql-arguments.ts';
 function pairs(query: string): string[] {
   const out: string[] = [];
   const show = (v: ArgumentValue) => (v === null ? '{}' : 'text' in v ? v.text : `$${v.variable}`);
-  inlineArguments(query, (key, value) => out.push(`${key}=${show(value)}`));
+  for (const [key, value] of inlineArguments(query)) out.push(`${key}=${show(value)}`);
   return out;
 }
 
@@ -42,6 +42,13 @@ test('block strings, comments and strings are single tokens', () => {
     ['query={ customers(first: 5) { edges { node { id } } } }'],
   );
   assert.deepEqual(pairs('mutation { a(note: "price: 1") { x } }'), ['note=price: 1']);
+});
+
+test('a document read once is served from the cache, frozen', () => {
+  const query = 'mutation { a(b: "1") { x } }';
+  const first = inlineArguments(query);
+  assert.equal(inlineArguments(query), first);
+  assert.ok(Object.isFrozen(first));
 });
 
 test('no colon, no work; unlexable input stops quietly', () => {

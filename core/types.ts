@@ -15,6 +15,11 @@ export interface OperationInput {
   url: string;
   /** Parsed JSON body or GraphQL `{query, variables}`; undefined when none. */
   body?: unknown;
+  /**
+   * Request headers that change what the upstream executes (method overrides, content type),
+   * names in lower case. Never credentials: the guard passes only an allow list.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A parsed GraphQL operation (Shopify Admin GraphQL). */
@@ -34,6 +39,10 @@ export interface Classification {
   /** e.g. "mutation productDelete" or "mutation productDelete,productUpdate"; null when not GraphQL. */
   operation: string | null;
   graphql: GraphqlOperation[] | null;
+  /** Set when the path cannot be scored unambiguously (e.g. an encoded "/"): the guard refuses the call, saying this. */
+  refusal?: string;
+  /** Set when a GraphQL document was too large, deep or token-heavy to read: scored as level 3, never lower. */
+  graphqlOversized?: string;
 }
 
 export interface RiskResult {

@@ -8,10 +8,16 @@
 // - Re-firing: a run alert fires when the run first reaches its threshold, then again each time
 //   the run grows by another full threshold (3, 6, 9 deletes…), so a long run keeps being
 //   visible without an alert per step. A broken run starts over from zero.
-// - What breaks a run: the delete run is broken by any read or write; the writes-without-read
-//   run only by a read. The 429 and 403 runs are broken by any other *non-null* status; a null
-//   status (network error, timeout, request never sent) says nothing about the upstream's
-//   answer, so it neither extends nor breaks them.
+// - Per platform: the delete, 429 and 403 runs are kept per (session, platform), so a success
+//   on one platform does not hide a run of failures or deletes on another. The writes-without-
+//   read run and the budget window stay per session.
+// - What breaks a run: the delete run is broken by any read or write on its platform; the
+//   writes-without-read run only by a read. The 429 and 403 runs are broken by any other
+//   *non-null* status on their platform; a null status (network error, timeout, request never
+//   sent) says nothing about the upstream's answer, so it neither extends nor breaks them.
+// - A Meta batch is one event whose operation lists its items (`batch DELETE /{version}/{id},…`):
+//   sequenceStep() expands it into one step per item, so a batch of three deletes is three
+//   deletes, live and in replays alike. The batch's HTTP status counts once (on its first item).
 // - Every observed step counts, whatever its status or outcome: a delete that was refused is
 //   still an agent trying to delete. The caller decides which steps to feed.
 // - Budget changes: ≥ budgetChanges steps on platform "meta" carrying category "budget" with
@@ -21,6 +27,7 @@
 //   runaway session cannot grow memory without bound. Messages carry counts and rule
 //   categories only — never paths, ids or bodies, so no customer data.
 
+import { actionForMethod } from '../rules/action.ts';
 import type { Action, AlertSeverity, AuditEvent, Platform } from '../types.ts';
 
 /** One observed agent operation, reduced to what the sequence rules need. */
@@ -36,9 +43,39 @@ export interface SequenceStep {
   categories: readonly string[];
 }
 
-/** The step an audit event stands for: every part feeds stored events to the detector this way. */
-export function sequenceStep(e: Pick<AuditEvent, 'id' | 'ts' | 'platform' | 'action' | 'status' | 'categories'>): SequenceStep {
-  return { event_id: e.id, ts: e.ts, platform: e.platform, action: e.action, status: e.status, categories: e.categories };
+/** A batch operation summary: `batch ` then `<METHOD> <pattern>` items joined by ','. */
+const BATCH_PREFIX = 'batch ';
+/** Meta runs at most 50 requests per batch; a stored event claiming more is read up to this. */
+const MAX_BATCH_STEPS = 50;
+
+type StepSource = Pick<AuditEvent, 'id' | 'ts' | 'platform' | 'action' | 'status' | 'categories'> & { operation?: string | null };
+
+/**
+ * The steps an audit event stands for: one, or one per item of a Meta batch. Every part feeds
+ * stored events to the detector this way, so replays raise the alerts the guard raised.
+ */
+export function sequenceStep(e: StepSource): SequenceStep[] {
+  const op = e.operation;
+  if (typeof op !== 'string' || !op.startsWith(BATCH_PREFIX)) {
+    return [{ event_id: e.id, ts: e.ts, platform: e.platform, action: e.action, status: e.status, categories: e.categories }];
+  }
+  const items = op.slice(BATCH_PREFIX.length).split(',', MAX_BATCH_STEPS);
+  const steps: SequenceStep[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const space = item.indexOf(' ');
+    const action = actionForMethod((space === -1 ? item : item.slice(0, space)).toUpperCase());
+    steps.push({
+      event_id: e.id,
+      ts: e.ts,
+      platform: e.platform,
+      action,
+      status: i === 0 ? e.status : null,
+      // The event keeps the union of its items' categories; a read item takes none of them.
+      categories: action === 'read' ? [] : e.categories,
+    });
+  }
+  return steps;
 }
 
 export interface RaisedAlert {
@@ -108,13 +145,20 @@ class Run {
 
   extend(eventId: string, labels: readonly string[]): void {
     this.length++;
+    for (let i = 0; i < labels.length; i++) this.addLabel(labels[i]!);
+    // The items of one batch share their event id: the alert lists it once.
+    if (this.length > 1 && this.newestId() === eventId) return;
     if (this.stored < this.maxIds) {
       this.ids[this.stored++] = eventId;
     } else {
       this.ids[this.oldest] = eventId;
       this.oldest = (this.oldest + 1) % this.maxIds;
     }
-    for (let i = 0; i < labels.length; i++) this.addLabel(labels[i]!);
+  }
+
+  private newestId(): string | undefined {
+    if (this.stored === 0) return undefined;
+    return this.ids[this.stored < this.maxIds || this.oldest === 0 ? this.stored - 1 : this.oldest - 1];
   }
 
   private addLabel(label: string): void {
@@ -150,12 +194,17 @@ class Run {
   }
 }
 
+/** The runs kept per platform. */
+interface PlatformRuns {
+  readonly deletes: Run;
+  readonly tooManyRequests: Run;
+  readonly forbidden: Run;
+}
+
 /** One detector per agent session; observe() every step in order. */
 export class SequenceDetector {
   private readonly limits: SequenceThresholds;
-  private readonly deletes: Run;
-  private readonly tooManyRequests: Run;
-  private readonly forbidden: Run;
+  private readonly byPlatform = new Map<Platform, PlatformRuns>();
   private readonly blindWrites: Run;
   /** Meta budget changes still inside the window, oldest first (parallel arrays). */
   private readonly budgetTs: number[] = [];
@@ -170,28 +219,44 @@ export class SequenceDetector {
       }
     }
     this.limits = limits;
-    this.deletes = new Run(limits.maxEventIds);
-    this.tooManyRequests = new Run(limits.maxEventIds);
-    this.forbidden = new Run(limits.maxEventIds);
     this.blindWrites = new Run(limits.maxEventIds);
   }
 
-  /** Feeds one step; returns the alerts raised at this step (usually none). */
-  observe(step: SequenceStep): RaisedAlert[] {
+  /** Feeds one step (or the steps of one event, in order); returns the alerts raised (usually none). */
+  observe(input: SequenceStep | readonly SequenceStep[]): RaisedAlert[] {
+    if (!isStepList(input)) return this.observeStep(input);
+    if (input.length === 1) return this.observeStep(input[0]!);
+    const alerts: RaisedAlert[] = [];
+    for (const step of input) for (const alert of this.observeStep(step)) alerts.push(alert);
+    return alerts;
+  }
+
+  private runsFor(platform: Platform): PlatformRuns {
+    let runs = this.byPlatform.get(platform);
+    if (runs === undefined) {
+      const max = this.limits.maxEventIds;
+      runs = { deletes: new Run(max), tooManyRequests: new Run(max), forbidden: new Run(max) };
+      this.byPlatform.set(platform, runs);
+    }
+    return runs;
+  }
+
+  private observeStep(step: SequenceStep): RaisedAlert[] {
     // Each field is read once, up front. Build steps as object literals: in V8 (Node 20) a
     // step built with a spread (`{...shape, event_id, ts}`) made this call ~20× slower.
     const { event_id: id, ts, platform, action, status, categories } = step;
     const alerts: RaisedAlert[] = [];
-    this.checkDeletes(id, action, categories, alerts);
-    if (status !== null) this.checkStatusRuns(id, platform, status, alerts); // null: see top of file
+    const runs = this.runsFor(platform);
+    this.checkDeletes(runs, id, action, categories, alerts);
+    if (status !== null) this.checkStatusRuns(runs, id, platform, status, alerts); // null: see top of file
     this.checkBlindWrites(id, action, categories, alerts);
     if (platform === 'meta' && categories.includes('budget')) this.countBudgetChange(id, ts, alerts);
     return alerts;
   }
 
-  private checkDeletes(id: string, action: Action, categories: readonly string[], alerts: RaisedAlert[]): void {
+  private checkDeletes(runs: PlatformRuns, id: string, action: Action, categories: readonly string[], alerts: RaisedAlert[]): void {
     this.advance(
-      this.deletes,
+      runs.deletes,
       action === 'delete',
       id,
       categories,
@@ -203,10 +268,10 @@ export class SequenceDetector {
     );
   }
 
-  private checkStatusRuns(id: string, platform: Platform, status: number, alerts: RaisedAlert[]): void {
-    const labels = PLATFORM_LABEL[platform];
+  private checkStatusRuns(runs: PlatformRuns, id: string, platform: Platform, status: number, alerts: RaisedAlert[]): void {
+    const labels = PLATFORM_LABEL[platform] ?? [String(platform)];
     this.advance(
-      this.tooManyRequests,
+      runs.tooManyRequests,
       status === 429,
       id,
       labels,
@@ -217,7 +282,7 @@ export class SequenceDetector {
       alerts,
     );
     this.advance(
-      this.forbidden,
+      runs.forbidden,
       status === 403,
       id,
       labels,
@@ -287,7 +352,7 @@ export class SequenceDetector {
         rule: SEQUENCE_RULES.rapidBudgetChanges,
         severity: 'warning',
         message: `${ts.length} Meta budget changes within ${formatMinutes(this.limits.budgetWindowMs)}`,
-        event_ids: ids.slice(),
+        event_ids: [...new Set(ids)], // the items of one batch share their id
       });
     }
   }
@@ -299,6 +364,10 @@ const PLATFORM_LABEL: Readonly<Record<Platform, readonly string[]>> = {
   meta: ['meta'],
   generic: ['generic'],
 };
+
+function isStepList(input: SequenceStep | readonly SequenceStep[]): input is readonly SequenceStep[] {
+  return Array.isArray(input);
+}
 
 function formatMinutes(ms: number): string {
   const minutes = ms / 60_000;

@@ -1,10 +1,20 @@
 // Endpoint patterns: the URL path with every data-like segment replaced by a placeholder, so
 // the pattern can be matched by rules, grouped in the audit log and uploaded without carrying
 // ids or customer data. Query strings are never part of the pattern.
+//
+// The pattern is also the CANONICAL spelling of the path: every spelling the upstream serves
+// the same way gives the same pattern, so a rule cannot be walked around by spelling a path
+// differently. Case, duplicate slashes, trailing dots, percent-encoded unreserved characters,
+// Shopify `/admin/…` without `/api/{version}` (served with the oldest stable version) and Meta
+// paths without a version or with the `me` / `app` aliases are all folded here. Spellings that
+// cannot be folded unambiguously (encoded separators on Shopify and Meta) are reported by
+// pathRefusal() and refused by the guard.
 import type { Platform } from '../types.ts';
 
 const SHOPIFY_VERSION = /^(?:\d{4}-\d{2}|unstable)$/;
 const META_VERSION = /^v\d+(?:\.\d+)?$/;
+/** Meta node aliases that name an object (the token's user or app) like an id does. */
+const META_NODE_ALIASES = new Set(['me', 'app']);
 
 /** `name.json`, `theme.liquid`: the extension is kept, the name is normalised. */
 const WITH_EXTENSION = /^(.+?)(\.[A-Za-z]{1,6})$/;
@@ -12,7 +22,7 @@ const WITH_EXTENSION = /^(.+?)(\.[A-Za-z]{1,6})$/;
 const NUMERIC = /^\d+$/;
 /** Meta compound ids such as page-post ids `123_456`. */
 const NUMERIC_COMPOUND = /^\d+_\d+$/;
-const META_ACCOUNT = /^act_\d+$/;
+const META_ACCOUNT = /^act_\d+$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GID = /^gid:\/\//;
 const LONG_HEX = /^(?=[a-f]*\d)[0-9a-f]{16,}$/i;
@@ -23,34 +33,125 @@ const ID_CHARS = /^[A-Za-z0-9._~:-]+$/;
 const MANY_DIGITS = /(?:\d\D*){4}/;
 const MAX_SEGMENT = 64;
 
+/** Percent-encodings no Shopify or Meta path needs and that servers may read as a separator. */
+const AMBIGUOUS_ENCODING = /%(?:2f|5c|25|[01][0-9a-f]|7f)/i;
+/** Encoded separators a generic server may decode into a path separator. */
+const ENCODED_SEPARATOR = /%(?:2f|5c)/gi;
+
 export function normalizeEndpoint(platform: Platform, url: URL): string {
   return normalizePath(platform, url.pathname);
 }
 
-/** normalizeEndpoint on a URL's pathname. Hand-written loop: this runs on every request. */
+/**
+ * Why a path cannot be scored unambiguously, or null. Shopify and Meta ids and edges never need
+ * an encoded "/", "\\", "%" or control character; a server or proxy that decodes one could
+ * route the call somewhere the pattern does not say. Dot-only segments likewise.
+ */
+export function pathRefusal(platform: Platform, pathname: string): string | null {
+  if (platform === 'generic') return null;
+  if (pathname.includes('%') && AMBIGUOUS_ENCODING.test(pathname)) {
+    return 'the path contains an encoded "/", "\\", "%" or control character, so Warden cannot tell which resource it names; send the path without encoding it';
+  }
+  if (/\/\.+(?:\/|$)/.test(pathname)) return 'the path contains a "." or ".." segment; send the resolved path';
+  return null;
+}
+
+/**
+ * normalizeEndpoint on a URL's pathname: the canonical pattern. Hand-written loop over the
+ * segments: this runs on every request.
+ */
 export function normalizePath(platform: Platform, pathname: string): string {
+  if (platform === 'generic' && pathname.includes('%')) pathname = pathname.replace(ENCODED_SEPARATOR, '/');
   let start = 1;
   if (platform === 'shopify') {
     // A base URL may carry a prefix (a local stand-in, a proxy): the Shopify API starts at /admin.
-    const admin = pathname.indexOf('/admin/');
+    const admin = indexOfAdmin(pathname);
     if (admin > 0) start = admin + 1;
   }
-  let out = '';
-  let index = 0;
-  let adminApi = false;
+  const segments: string[] = [];
   while (start <= pathname.length) {
     let end = pathname.indexOf('/', start);
     if (end === -1) end = pathname.length;
     if (end > start) {
-      const segment = pathname.slice(start, end);
-      if (index === 1) adminApi = segment === 'api' && out === '/admin';
-      if (index === 2 && adminApi && platform === 'shopify' && SHOPIFY_VERSION.test(segment)) out += '/{version}';
-      else if (index === 0 && platform === 'meta' && META_VERSION.test(segment)) out += '/{version}';
-      else out += '/' + normalizeSegment(segment);
-      index++;
+      const segment = canonicalSegment(pathname.slice(start, end));
+      if (segment !== '') segments.push(segment);
     }
     start = end + 1;
   }
+  if (platform === 'shopify') return shopifyPattern(segments);
+  if (platform === 'meta') return metaPattern(segments);
+  let out = '';
+  for (const s of segments) out += '/' + normalizeSegment(s).toLowerCase();
+  return out === '' ? '/' : out;
+}
+
+/** Where `/admin/` starts, in any case; -1 if nowhere. */
+function indexOfAdmin(pathname: string): number {
+  const at = pathname.indexOf('/admin/');
+  if (at !== -1 || !/[A-Z]/.test(pathname)) return at;
+  return pathname.toLowerCase().indexOf('/admin/');
+}
+
+/** Trailing dots dropped (`1.json.` is served as `1.json`), encoded unreserved characters decoded. */
+function canonicalSegment(raw: string): string {
+  let segment = raw;
+  if (segment.includes('%')) segment = decodeUnreserved(segment);
+  let end = segment.length;
+  while (end > 0 && segment.charCodeAt(end - 1) === 46) end--;
+  return end === segment.length ? segment : segment.slice(0, end);
+}
+
+/** `%41` → `A`, `%2E` → `.`; reserved and other characters stay encoded. */
+function decodeUnreserved(segment: string): string {
+  return segment.replace(/%([0-9A-Fa-f]{2})/g, (whole, hex: string) => {
+    const c = parseInt(hex, 16);
+    const unreserved =
+      (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95 || c === 126;
+    return unreserved ? String.fromCharCode(c) : whole;
+  });
+}
+
+/**
+ * `/admin/api/{version}/…`; an unversioned `/admin/…` (or `/admin/api/…` without a version) is
+ * the same API at the oldest stable version. A last segment without an extension is the `.json`
+ * resource (the format the Admin API answers with).
+ */
+function shopifyPattern(segments: string[]): string {
+  const lower = segments.map((s) => s.toLowerCase());
+  if (lower[0] !== 'admin') return joinNormalized(segments);
+  let rest: number;
+  let out = '/admin';
+  if (lower[1] === 'oauth') return joinNormalized(segments);
+  if (lower[1] === 'api') {
+    out += '/api/{version}';
+    rest = lower[2] !== undefined && SHOPIFY_VERSION.test(lower[2]) ? 3 : 2;
+  } else {
+    out += '/api/{version}';
+    rest = 1;
+  }
+  for (let i = rest; i < segments.length; i++) {
+    let segment = segments[i]!;
+    if (i === segments.length - 1 && !segment.includes('.')) segment += '.json';
+    out += '/' + normalizeSegment(segment).toLowerCase();
+  }
+  return out;
+}
+
+/** `/{version}/…`: a path without a version is served at the app's default one; `me`, `app` are nodes. */
+function metaPattern(segments: string[]): string {
+  let out = '/{version}';
+  let i = 0;
+  if (segments[0] !== undefined && META_VERSION.test(segments[0].toLowerCase())) i = 1;
+  for (let node = i; i < segments.length; i++) {
+    const segment = segments[i]!.toLowerCase();
+    out += '/' + (i === node && META_NODE_ALIASES.has(segment) ? '{id}' : normalizeSegment(segments[i]!).toLowerCase());
+  }
+  return out;
+}
+
+function joinNormalized(segments: string[]): string {
+  let out = '';
+  for (const s of segments) out += '/' + normalizeSegment(s).toLowerCase();
   return out === '' ? '/' : out;
 }
 
@@ -61,7 +162,8 @@ export function normalizeSegment(raw: string): string {
   if (kind === ID) return '{id}';
   if (kind > 0) return '{id}' + raw.slice(kind);
   const segment = safeDecode(raw);
-  if (segment.includes('@') || segment.length > MAX_SEGMENT) return '{value}';
+  // Commas and spaces never name a resource, and would break the `batch …` operation summary.
+  if (segment.includes('@') || segment.includes(',') || segment.length > MAX_SEGMENT) return '{value}';
   const ext = WITH_EXTENSION.exec(segment);
   if (ext) {
     const base = classifyToken(ext[1]!);

@@ -16,8 +16,15 @@ const CACHE_SIZE = 256;
 /** Bounds the parser's work on hostile input; real Admin API queries are far below this. */
 const MAX_TOKENS = 20_000;
 
-/** A parse result: the operations with their one-line description, or the error message. */
-export type ParsedGraphql = { operations: readonly GraphqlOperation[]; description: string } | { error: string };
+/** Brackets nested deeper than this are refused before parsing (the parser recurses per level). */
+const MAX_DEPTH = 64;
+
+/**
+ * A parse result: the operations with their one-line description, or the error message.
+ * `limit`: the document was refused for its size, token count or nesting, not for its syntax —
+ * it may well be valid, so the caller must fail closed (what it hides is unknown).
+ */
+export type ParsedGraphql = { operations: readonly GraphqlOperation[]; description: string } | { error: string; limit?: true };
 type Parsed = ParsedGraphql;
 const cache = new LruCache<string, Parsed>(CACHE_SIZE);
 
@@ -36,7 +43,7 @@ export function describeOperations(operations: readonly GraphqlOperation[]): str
 
 /** parseGraphql without throwing, with the description cached too (for classify). */
 export function parseGraphqlCached(query: string, operationName?: string): ParsedGraphql {
-  if (isTooLarge(query)) return { error: 'GraphQL query too large' };
+  if (isTooLarge(query)) return { error: 'GraphQL query too large', limit: true };
   // NUL cannot appear in a valid operation name, so the key is unambiguous.
   const key = operationName === undefined ? query : operationName + '\u0000' + query;
   let parsed = cache.get(key);
@@ -75,10 +82,15 @@ function utf8Length(s: string): number {
 }
 
 function parseUncached(query: string, operationName: string | undefined): Parsed {
+  if (nestingDepth(query) > MAX_DEPTH) return { error: `GraphQL query nested more than ${MAX_DEPTH} levels deep`, limit: true };
   let document: DocumentNode;
   try {
     document = parse(query, { noLocation: true, maxTokens: MAX_TOKENS });
   } catch (err) {
+    // graphql-js says "more that N tokens" (sic); RangeError: the parser ran out of stack.
+    if (err instanceof RangeError || (err instanceof GraphQLError && /more tha[nt] \d+ tokens/.test(err.message))) {
+      return { error: `GraphQL query has more than ${MAX_TOKENS} tokens`, limit: true };
+    }
     return { error: describeParseError(err) };
   }
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -108,6 +120,32 @@ function parseUncached(query: string, operationName: string | undefined): Parsed
     if (err instanceof InvalidGraphqlError) return { error: err.message };
     throw err;
   }
+}
+
+/** Deepest bracket nesting outside strings and comments: one pass, no allocation. */
+function nestingDepth(query: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < query.length; i++) {
+    const c = query.charCodeAt(i);
+    if (c === 123 || c === 40 || c === 91) {
+      if (++depth > max) max = depth;
+    } else if (c === 125 || c === 41 || c === 93) {
+      if (depth > 0) depth--;
+    } else if (c === 35) {
+      while (i < query.length && query.charCodeAt(i) !== 10) i++; // # comment
+    } else if (c === 34) {
+      if (query.startsWith('"""', i)) {
+        const end = query.indexOf('"""', i + 3);
+        i = end === -1 ? query.length : end + 2;
+      } else {
+        for (i++; i < query.length && query.charCodeAt(i) !== 34 && query.charCodeAt(i) !== 10; i++) {
+          if (query.charCodeAt(i) === 92) i++;
+        }
+      }
+    }
+  }
+  return max;
 }
 
 /** Root field names in document order, deduplicated, fragments (spread or inline) expanded. */

@@ -5,3 +5,6 @@ export { normalizeEndpoint } from './endpoint.ts';
 export { parseGraphql, describeOperations, MAX_QUERY_BYTES } from './graphql.ts';
 export { classify } from './classify.ts';
 export type { ClassifyHints } from './classify.ts';
+export { assessOperation, worse } from './assess.ts';
+export type { Assessment, AssessHints, RiskAssessor } from './assess.ts';
+export { effectiveMethod, METHOD_OVERRIDE_HEADERS } from './effective.ts';

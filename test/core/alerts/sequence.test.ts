@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SequenceDetector, type RaisedAlert, type SequenceStep } from '../../../core/alerts/sequence.ts';
+import { SequenceDetector, sequenceStep, type RaisedAlert, type SequenceStep } from '../../../core/alerts/sequence.ts';
 
 /** Builds steps with sequential ids e1, e2, … one second apart (or at an explicit later ts). */
 function stepper(start = 1_700_000_000_000) {
@@ -138,12 +138,12 @@ describe('repeated 403', () => {
   it('fires critical exactly at the third consecutive 403', () => {
     const s = stepper();
     const d = new SequenceDetector();
-    const raised = feed(d, [s({ status: 403 }), s({ status: 403, platform: 'meta' }), s({ status: 403 })]);
+    const raised = feed(d, [s({ status: 403 }), s({ status: 403 }), s({ status: 403 })]);
     assert.deepEqual(rulesAt(raised), [[], [], ['forbidden_repeatedly']]);
     const alert = raised[2]![0]!;
     assert.equal(alert.severity, 'critical');
     assert.deepEqual(alert.event_ids, ['e1', 'e2', 'e3']);
-    assert.equal(alert.message, '3 responses in a row were 403 Forbidden (shopify, meta)');
+    assert.equal(alert.message, '3 responses in a row were 403 Forbidden (shopify)');
   });
 
   it('a 429 (or any other status) breaks the 403 run', () => {
@@ -361,5 +361,102 @@ describe('detector', () => {
     const [alert] = d.observe(s(del));
     feed(d, [s(read), s(del)]);
     assert.deepEqual(alert!.event_ids, ['e1', 'e2', 'e3']);
+  });
+});
+
+describe('per platform (issue 7)', () => {
+  it('a success on another platform does not reset a run of 429s or 403s', () => {
+    const s = stepper();
+    const d = new SequenceDetector();
+    const ok = { platform: 'meta', status: 200 } as const;
+    const raised = feed(d, [s({ status: 429 }), s(ok), s({ status: 429 })]);
+    assert.deepEqual(rulesAt(raised), [[], [], ['rate_limited_repeatedly']]);
+    assert.deepEqual(raised[2]![0]!.event_ids, ['e1', 'e3']);
+    assert.equal(raised[2]![0]!.message, '2 responses in a row were 429 Too Many Requests (shopify)');
+    const forbidden = feed(d, [s({ status: 403 }), s(ok), s({ status: 403 }), s({ ...ok, platform: 'generic' }), s({ status: 403 })]);
+    assert.deepEqual(rulesAt(forbidden).at(-1), ['forbidden_repeatedly']);
+  });
+
+  it('a read or write on another platform does not break a delete run; one on the same platform does', () => {
+    const s = stepper();
+    const d = new SequenceDetector();
+    const elsewhere = { platform: 'meta', action: 'read' } as const;
+    const raised = feed(d, [s(del), s(elsewhere), s(del), s({ ...elsewhere, action: 'write' }), s(del)]);
+    assert.deepEqual(rulesAt(raised).at(-1), ['consecutive_deletes']);
+    assert.deepEqual(raised.at(-1)![0]!.event_ids, ['e1', 'e3', 'e5']);
+    const d2 = new SequenceDetector();
+    assert.deepEqual(rulesAt(feed(d2, [s(del), s(del), s(read), s(del)])).flat(), []);
+  });
+
+  it('statuses of different platforms do not add up to one run', () => {
+    const s = stepper();
+    const d = new SequenceDetector();
+    const raised = feed(d, [s({ status: 403 }), s({ status: 403, platform: 'meta' }), s({ status: 403, platform: 'generic' })]);
+    assert.deepEqual(rulesAt(raised).flat(), []);
+  });
+});
+
+describe('Meta batch events (issue 7)', () => {
+  const event = (
+    id: string,
+    operation: string | null,
+    over: Partial<{ action: 'read' | 'write' | 'delete'; status: number | null }> = {},
+  ) => ({
+    id,
+    ts: 1_700_000_000_000,
+    platform: 'meta' as const,
+    action: over.action ?? 'delete',
+    status: over.status === undefined ? 200 : over.status,
+    categories: ['object'],
+    operation,
+  });
+
+  it('one step per item: a batch of three deletes is three deletes, its id listed once', () => {
+    const steps = sequenceStep(event('b1', 'batch DELETE /{version}/{id},DELETE /{version}/{id},DELETE /{version}/{id}'));
+    assert.equal(steps.length, 3);
+    assert.deepEqual(
+      steps.map((x) => [x.event_id, x.action, x.status]),
+      [
+        ['b1', 'delete', 200],
+        ['b1', 'delete', null],
+        ['b1', 'delete', null],
+      ],
+    );
+    const raised = new SequenceDetector().observe(steps);
+    assert.deepEqual(
+      raised.map((a) => [a.rule, a.event_ids]),
+      [['consecutive_deletes', ['b1']]],
+    );
+    assert.equal(raised[0]!.message, '3 delete calls in a row (object)');
+  });
+
+  it('items keep their own action, in order; reads take no categories', () => {
+    const steps = sequenceStep(
+      event('b2', 'batch DELETE /{version}/{id},GET /{version}/act_{id}/campaigns,POST /{version}/act_{id}/campaigns'),
+    );
+    assert.deepEqual(
+      steps.map((x) => [x.action, x.categories]),
+      [
+        ['delete', ['object']],
+        ['read', []],
+        ['write', ['object']],
+      ],
+    );
+    const d = new SequenceDetector();
+    assert.deepEqual(d.observe(sequenceStep(event('x1', null))), []);
+    assert.deepEqual(d.observe(steps), [], 'two deletes, then the read item breaks the run');
+    assert.deepEqual(d.observe(sequenceStep(event('x2', null))), []);
+  });
+
+  it('a batch of two deletes after one delete completes the run', () => {
+    const d = new SequenceDetector();
+    d.observe(sequenceStep(event('d1', null)));
+    const raised = d.observe(sequenceStep(event('b3', 'batch DELETE /{version}/{id},DELETE /{version}/{id}')));
+    assert.deepEqual(raised[0]?.event_ids, ['d1', 'b3']);
+  });
+
+  it('an event that is not a batch is one step; GraphQL operations are not batches', () => {
+    assert.equal(sequenceStep(event('g', 'mutation productDelete,collectionDelete')).length, 1);
+    assert.equal(sequenceStep(event('r', null)).length, 1);
   });
 });

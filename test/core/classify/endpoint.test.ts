@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeEndpoint } from '../../../core/classify/index.ts';
+import { pathRefusal } from '../../../core/classify/endpoint.ts';
 import type { Platform } from '../../../core/types.ts';
 
 const S = 'https://demo.myshopify.com';
@@ -30,9 +31,9 @@ const cases: [Platform, string, string][] = [
   ['meta', `${M}/v23.0/120210000000000`, '/{version}/{id}'],
   ['meta', `${M}/v23.0/120210000000000/`, '/{version}/{id}'],
   ['meta', `${M}/v23.0/123456_7890123/comments`, '/{version}/{id}/comments'],
-  ['meta', `${M}/v23.0/me/adaccounts`, '/{version}/me/adaccounts'],
+  ['meta', `${M}/v23.0/me/adaccounts`, '/{version}/{id}/adaccounts'],
   ['meta', `${M}/v23.0/`, '/{version}'],
-  ['meta', `${M}/act_123/campaigns`, '/act_{id}/campaigns'],
+  ['meta', `${M}/act_123/campaigns`, '/{version}/act_{id}/campaigns'],
   ['meta', 'http://127.0.0.1:4011/v23.0/act_9/insights', '/{version}/act_{id}/insights'],
   // generic
   ['generic', `${G}/v1/users/550e8400-e29b-41d4-a716-446655440000`, '/v1/users/{id}'],
@@ -65,4 +66,75 @@ test('Shopify version placeholder only right after /admin/api', () => {
     normalizeEndpoint('shopify', new URL(`${S}/admin/api/2025-10/reports/2025-10.json`)),
     '/admin/api/{version}/reports/{id}.json',
   );
+});
+
+// Every spelling the upstream serves the same way gives the same pattern (issue 7).
+const canonical: [Platform, string[], string][] = [
+  [
+    'shopify',
+    [
+      `${S}/admin/api/2025-10/products/1.json`,
+      `${S}/admin/products/1.json`, // unversioned: the oldest stable version
+      `${S}/admin/api/products/1.json`,
+      `${S}/ADMIN/API/2025-10/PRODUCTS/1.JSON`,
+      `${S}/admin//api/2025-10///products/1.json`,
+      `${S}/admin/api/2025-10/products/1.json.`,
+      `${S}/admin/api/2025-10/products/1.json...`,
+      `${S}/admin/api/2025-10/product%73/%31.json`,
+      `${S}/admin/api/2025-10/products/1`, // the .json resource
+      'http://127.0.0.1:4010/Stub/Admin/products/1.json',
+    ],
+    '/admin/api/{version}/products/{id}.json',
+  ],
+  [
+    'shopify',
+    [`${S}/admin/api/2025-10/graphql.json`, `${S}/admin/graphql.json`, `${S}/admin/api/unstable/GraphQL`],
+    '/admin/api/{version}/graphql.json',
+  ],
+  [
+    'meta',
+    [
+      `${M}/v21.0/act_1/campaigns`,
+      `${M}/act_1/campaigns`,
+      `${M}/V21.0/ACT_1/CAMPAIGNS/`,
+      `${M}/v21.0//act_1//campaigns`,
+      `${M}/v21.0/act_1./campaigns.`,
+      `${M}/v21.0/%61ct_1/campaigns`,
+    ],
+    '/{version}/act_{id}/campaigns',
+  ],
+  [
+    'meta',
+    [`${M}/v21.0/me/adaccounts`, `${M}/me/adaccounts`, `${M}/ME/adaccounts`, `${M}/v19.0/app/adaccounts`, `${M}/v21.0/123/adaccounts`],
+    '/{version}/{id}/adaccounts',
+  ],
+  ['meta', [`${M}/v21.0/123`, `${M}/123`, `${M}/v21.0/123/`, `${M}/me`], '/{version}/{id}'],
+  ['meta', [`${M}/`, `${M}/v21.0`, `${M}/V21.0/`], '/{version}'],
+  ['generic', [`${G}/v1/Webhooks/7`, `${G}/v1//webhooks/7.`, `${G}/v1%2Fwebhooks/7`, `${G}/v1%5cwebhooks/7`], '/v1/webhooks/{id}'],
+];
+
+for (const [platform, spellings, expected] of canonical) {
+  test(`canonical ${platform} ${expected}: ${spellings.length} spellings, one pattern`, () => {
+    for (const url of spellings) assert.equal(normalizeEndpoint(platform, new URL(url)), expected, url);
+  });
+}
+
+test('commas in a segment become {value} (they would break the batch summary)', () => {
+  assert.equal(normalizeEndpoint('generic', new URL(`${G}/v1/items/a,b`)), '/v1/items/{value}');
+});
+
+test('Shopify and Meta paths with encoded separators or dot-only segments are refused, generic ones are not', () => {
+  for (const [platform, path] of [
+    ['shopify', '/admin/api/2025-10/products%2F1.json'],
+    ['shopify', '/admin/api/2025-10/products/1%5c.json'],
+    ['meta', '/v21.0/act_1%2fcampaigns'],
+    ['meta', '/v21.0/%252F'],
+    ['meta', '/v21.0/1%00'],
+    ['meta', '/v21.0/.../1'],
+  ] as const) {
+    assert.match(pathRefusal(platform, path) ?? '', /encoded|segment/, path);
+  }
+  assert.equal(pathRefusal('meta', '/v21.0/act_1/campaigns'), null);
+  assert.equal(pathRefusal('shopify', '/admin/api/2025-10/customers/jane%40example.com.json'), null);
+  assert.equal(pathRefusal('generic', '/api/v4/projects/group%2Fproject'), null);
 });

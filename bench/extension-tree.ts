@@ -16,13 +16,14 @@
 // - with activation: VS Code activates the extension because the view is shown, and asks the
 //   view for its children right after activate() returns, while the store watch is starting;
 // - later (3 s after activation): the watch has loaded sql.js already; for information.
-// Options: --runs=N (default 9), --child (internal: one run, in the bundled copy of this file
-// under .cache/bench-extension-tree/, so that no tsx hook sits in the measured process).
+// Options: --runs=N (default 9), --store=DIR (another store of the same shape, e.g. a copy
+// whose newest segment a newer folder rewrote), --child (internal: one run, in the bundled copy
+// of this file under .cache/bench-extension-tree/, so that no tsx hook sits in the measured process).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { AuditNode, AuditTree } from '../extension/src/views/audit-tree.ts';
@@ -30,11 +31,12 @@ import { makeContext, makeFakeVscode } from '../test/extension/fake-vscode.ts';
 
 // The runs are this file bundled to plain JavaScript (no tsx hooks on require in the measured process).
 const root = process.env['WARDEN_BENCH_ROOT'] ?? fileURLToPath(new URL('..', import.meta.url));
-const STORE = join(root, '.cache', 'bench-store-1m');
-const EXT = join(root, 'dist', 'extension.cjs');
-const EXT_STORE = join(root, 'dist', 'extension-store.cjs');
 const arg = (name: string): string | undefined =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? (process.argv.includes(`--${name}`) ? '' : undefined);
+const DEFAULT_STORE = join(root, '.cache', 'bench-store-1m');
+const STORE = arg('store') ? resolve(arg('store')!) : DEFAULT_STORE;
+const EXT = join(root, 'dist', 'extension.cjs');
+const EXT_STORE = join(root, 'dist', 'extension-store.cjs');
 
 interface Sample {
   requireMs: number;
@@ -129,6 +131,10 @@ if (!existsSync(EXT) || !existsSync(EXT_STORE)) {
 if (statSync(EXT_STORE).mtimeMs < newestSource() || statSync(EXT).mtimeMs < newestSource()) {
   console.warn('warning: dist/ is older than extension/src, store/read or core: run `node esbuild.mjs` to measure the current code');
 }
+if (STORE !== DEFAULT_STORE && !existsSync(join(STORE, 'bench.json'))) {
+  console.error(`${STORE} is not a benchmark store (no bench.json)`);
+  process.exit(2);
+}
 if (!existsSync(join(STORE, 'bench.json'))) {
   console.log('building the 1M-event store (bench/store-read.ts, ~2 min)…');
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/store-read.ts'], { cwd: root, stdio: 'inherit' });
@@ -151,7 +157,7 @@ await build({
 function runs(openAfterMs: number): Sample[] {
   const out: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync(process.execPath, [childScript, '--child', `--open-after=${openAfterMs}`], {
+    const r = spawnSync(process.execPath, [childScript, '--child', `--open-after=${openAfterMs}`, `--store=${STORE}`], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, WARDEN_BENCH_ROOT: root },

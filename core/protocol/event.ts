@@ -5,7 +5,11 @@
 // Versioning (DESIGN.md "Audit event"): `v` is the schema version of the writer. Adding a field
 // is a minor change and bumps it; readers accept older versions (missing fields get the
 // defaults below) and newer ones (unknown fields are dropped, known ones must still be valid).
-import { z } from 'zod';
+// zod/mini (functional API) rather than classic zod: the extension's store bundle reads events
+// with these schemas, and mini tree-shakes to what is used (classic bundles all of zod and its
+// locales, which the Audit Log paid for in parse and compile time on its first paint).
+import * as z from 'zod/mini';
+import './zod-english.ts';
 import { actionForGraphqlField, actionForMethod, strongerAction } from '../rules/action.ts';
 import { ACTIONS, ALERT_SEVERITIES, OUTCOMES, PLATFORMS, type Action } from './vocabulary.ts';
 
@@ -15,16 +19,19 @@ import { ACTIONS, ALERT_SEVERITIES, OUTCOMES, PLATFORMS, type Action } from './v
  */
 export const EVENT_SCHEMA_VERSION = 2;
 
-const id = z.string().min(1).max(128);
-const count = z.number().int().nonnegative();
-const finite = z.number().finite();
+const id = z.string().check(z.minLength(1), z.maxLength(128));
+const count = z.number().check(z.int(), z.nonnegative());
+/** z.number() rejects NaN and ±Infinity. */
+const finite = z.number();
+/** Absent on version-1 events. */
+const version = z.optional(z.number().check(z.int(), z.minimum(1)));
 
 export const PiiCountsSchema = z.object({ email: count, phone: count, card: count, secret: count });
 export type PiiCounts = z.infer<typeof PiiCountsSchema>;
 
 const eventFields = {
   /** Absent on version-1 events. */
-  v: z.number().int().min(1).optional(),
+  v: version,
   id,
   ts: finite,
   session_id: z.string(),
@@ -32,23 +39,23 @@ const eventFields = {
   client: z.string(),
   tool: z.string(),
   platform: z.enum(PLATFORMS),
-  target: z.string().nullable(),
+  target: z.nullable(z.string()),
   /** The effective method: what the call does upstream. */
   method: z.string(),
   endpoint: z.string(),
-  operation: z.string().nullable(),
+  operation: z.nullable(z.string()),
   /** Absent on version-1 events: derived from method and operation when read. */
-  action: z.enum(ACTIONS).optional(),
+  action: z.optional(z.enum(ACTIONS)),
   /** Absent on version-1 events: read as []. */
-  categories: z.array(z.string().max(64)).max(64).optional(),
-  status: finite.nullable(),
-  latency_ms: finite.nullable(),
+  categories: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(64))),
+  status: z.nullable(finite),
+  latency_ms: z.nullable(finite),
   risk_level: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
   rules: z.array(z.string()),
   outcome: z.enum(OUTCOMES),
-  error: z.string().nullable(),
+  error: z.nullable(z.string()),
   pii: PiiCountsSchema,
-  usage: z.record(z.string(), z.union([z.string(), finite])).nullable(),
+  usage: z.nullable(z.record(z.string(), z.union([z.string(), finite]))),
 };
 
 /** As written: version 1 events lack v, action and categories. */
@@ -89,13 +96,13 @@ export function explainAuditEvent(value: unknown): string | null {
 }
 
 export const AlertSchema = z.object({
-  v: z.number().int().min(1).optional(),
+  v: version,
   id,
   ts: finite,
   session_id: z.string(),
   instance_id: z.string(),
   /** Sequence rule id, e.g. "consecutive_deletes". */
-  rule: z.string().min(1).max(128),
+  rule: z.string().check(z.minLength(1), z.maxLength(128)),
   severity: z.enum(ALERT_SEVERITIES),
   /** Counts and categories only: never paths, ids or bodies. */
   message: z.string(),

@@ -33,7 +33,9 @@
 // No guard code here: the extension imports this module as it is (Node, no MCP SDK).
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+// zod/mini, not classic zod: the extension's store bundle loads this file (see core/protocol/event.ts).
+import * as z from 'zod/mini';
+import '../../core/protocol/zod-english.ts';
 import { POLICY_MODES, type PolicyMode } from '../../core/protocol/vocabulary.ts';
 import { scrubText } from '../../core/scrub/scrubber.ts';
 import { removeDeadTemps, writeFileAtomic } from '../atomic-file.ts';
@@ -52,41 +54,42 @@ const MAX_BY = 60;
 
 /** Who/why texts: one line, no control characters, bounded. */
 const label = (max: number) =>
-  z
-    .string()
-    .max(max * 4)
-    .transform((s) =>
+  z.pipe(
+    z.string().check(z.maxLength(max * 4)),
+    z.transform((s: string) =>
       s
         // eslint-disable-next-line no-control-regex
         .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
         .trim()
         .slice(0, max),
-    );
+    ),
+  );
+const time = () => z.number().check(z.int(), z.nonnegative());
 
 export const PauseSchema = z.object({
   scope: z.enum(PAUSE_SCOPES),
-  by: label(MAX_BY).pipe(z.string().min(1)),
-  at: z.number().int().nonnegative(),
-  reason: label(MAX_REASON).default(''),
-  alert_id: z.string().max(64).optional(),
+  by: z.pipe(label(MAX_BY), z.string().check(z.minLength(1))),
+  at: time(),
+  reason: z._default(label(MAX_REASON), ''),
+  alert_id: z.optional(z.string().check(z.maxLength(64))),
 });
 export type Pause = z.infer<typeof PauseSchema>;
 
 /** The version-2 fields. Unknown fields are dropped (strip), so a newer file reads as far as v2 goes. */
 export const ControlFileSchema = z.object({
-  version: z.number().int().min(CONTROL_FILE_VERSION),
-  policy: z.enum(POLICY_MODES).optional(),
-  pause: PauseSchema.nullable().default(null),
-  auto_pause: z.boolean().optional(),
-  updated_at: z.number().int().nonnegative().default(0),
-  updated_by: label(MAX_BY).default(''),
+  version: z.number().check(z.int(), z.minimum(CONTROL_FILE_VERSION)),
+  policy: z.optional(z.enum(POLICY_MODES)),
+  pause: z._default(z.nullable(PauseSchema), null),
+  auto_pause: z.optional(z.boolean()),
+  updated_at: z._default(time(), 0),
+  updated_by: z._default(label(MAX_BY), ''),
 });
 export type ControlFile = z.infer<typeof ControlFileSchema>;
 
 /** Version 1: no "version" field, `paused: true` pauses everything. */
 const ControlFileV1Schema = z.object({
-  policy: z.enum(POLICY_MODES).optional(),
-  paused: z.boolean().optional(),
+  policy: z.optional(z.enum(POLICY_MODES)),
+  paused: z.optional(z.boolean()),
 });
 
 export type ParsedControlFile =
@@ -105,7 +108,7 @@ export function emptyControlFile(): ControlFile {
   return { version: CONTROL_FILE_VERSION, pause: null, updated_at: 0, updated_by: '' };
 }
 
-function issues(err: z.ZodError): string {
+function issues(err: z.core.$ZodError): string {
   return err.issues
     .slice(0, 3)
     .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)

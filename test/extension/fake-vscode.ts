@@ -11,10 +11,49 @@ export interface Recorded {
   /** The treeDataProvider each view was created with, by view id. */
   treeProviders: Map<string, unknown>;
   executed: { id: string; args: unknown[] }[];
+  /** Every webview panel created, oldest first. */
+  webviewPanels: FakeWebviewPanel[];
 }
 
+/** A webview panel as createWebviewPanel() returns it, with what the extension did to it. */
+export interface FakeWebviewPanel {
+  viewType: string;
+  title: string;
+  options: Record<string, unknown>;
+  webview: {
+    html: string;
+    readonly cspSource: string;
+    asWebviewUri(uri: { path: string }): { toString(): string };
+    onDidReceiveMessage(listener: (m: unknown) => void): { dispose(): void };
+    postMessage(m: unknown): Promise<boolean>;
+  };
+  visible: boolean;
+  reveal(): void;
+  onDidDispose(listener: () => void): { dispose(): void };
+  dispose(): void;
+  /** Test side: what the page posted to the extension (after it received them). */
+  readonly posted: unknown[];
+  revealed: number;
+  disposed: boolean;
+  /** Test side: the page sends `m` (as VS Code delivers a page's postMessage). */
+  fromPage(m: unknown): void;
+  /** Test side: listeners still attached to the page's messages. */
+  messageListeners(): number;
+}
+
+/** The origin VS Code serves a webview's local resources from (as in VS Code Desktop). */
+export const WEBVIEW_CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
+
 export function makeFakeVscode(settings: Record<string, unknown> = {}) {
-  const rec: Recorded = { commands: new Map(), providers: new Map(), messages: [], treeViews: [], treeProviders: new Map(), executed: [] };
+  const rec: Recorded = {
+    commands: new Map(),
+    providers: new Map(),
+    messages: [],
+    treeViews: [],
+    treeProviders: new Map(),
+    executed: [],
+    webviewPanels: [],
+  };
   class EventEmitter<T> {
     readonly e = new NodeEmitter();
     event = (listener: (v: T) => void) => {
@@ -35,6 +74,42 @@ export function makeFakeVscode(settings: Record<string, unknown> = {}) {
     }
   }
   const uri = (fsPath: string) => ({ fsPath, path: fsPath, toString: () => `file://${fsPath}` });
+  const createWebviewPanel = (viewType: string, title: string, _column: unknown, options: Record<string, unknown> = {}) => {
+    const messages = new EventEmitter<unknown>();
+    const disposed = new EventEmitter<void>();
+    const panel: FakeWebviewPanel = {
+      viewType,
+      title,
+      options,
+      webview: {
+        html: '',
+        cspSource: WEBVIEW_CSP_SOURCE,
+        asWebviewUri: (u) => ({ toString: () => `${WEBVIEW_CSP_SOURCE}${u.path}` }),
+        onDidReceiveMessage: messages.event,
+        postMessage: async (m) => {
+          if (panel.disposed) return false;
+          panel.posted.push(m);
+          return true;
+        },
+      },
+      visible: true,
+      reveal: () => void panel.revealed++,
+      onDidDispose: disposed.event,
+      dispose: () => {
+        if (panel.disposed) return;
+        panel.disposed = true;
+        panel.visible = false;
+        disposed.fire();
+      },
+      posted: [],
+      revealed: 0,
+      disposed: false,
+      fromPage: (m) => messages.fire(m),
+      messageListeners: () => messages.e.listenerCount('x'),
+    };
+    rec.webviewPanels.push(panel);
+    return panel;
+  };
   const configChanged = new EventEmitter<{ affectsConfiguration: (s: string) => boolean }>();
   const message =
     (level: 'error' | 'warning' | 'info') =>
@@ -69,6 +144,7 @@ export function makeFakeVscode(settings: Record<string, unknown> = {}) {
     ConfigurationTarget: { Global: 1 },
     ProgressLocation: { Notification: 15 },
     QuickPickItemKind: { Separator: -1, Default: 0 },
+    ViewColumn: { Active: -1, Beside: -2, One: 1 },
     UIKind: { Desktop: 1, Web: 2 },
     McpStdioServerDefinition: class {
       constructor(
@@ -106,6 +182,7 @@ export function makeFakeVscode(settings: Record<string, unknown> = {}) {
         return { dispose() {}, reveal: async () => {}, description: '' };
       },
       createStatusBarItem: () => ({ show() {}, dispose() {}, text: '', tooltip: '' }),
+      createWebviewPanel,
       showErrorMessage: message('error'),
       showWarningMessage: message('warning'),
       showInformationMessage: message('info'),

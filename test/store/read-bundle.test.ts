@@ -102,3 +102,58 @@ const read = require('./store-read.cjs');
   assert.deepEqual(got.fresh, [late.id]);
   assert.equal(got.count, 51);
 });
+
+// The extension's store bundle (dist/extension-store.cjs) is parsed when the Audit Log first
+// opens: its schemas use zod/mini, which bundles only what they use (classic zod brought all of
+// zod and every locale: ~450 KB of the ~550 KB). Its validation messages stay English.
+test("the extension's store bundle has zod/mini with the English locale only, and its messages say what is wrong", async () => {
+  const { extensionBuildOptions } = (await import('../../scripts/extension-build.mjs')) as {
+    extensionBuildOptions: Record<string, unknown>;
+  };
+  const out = mkdtempSync(join(tmpdir(), 'warden-ext-store-'));
+  tmps.push(() => rmSync(out, { recursive: true, force: true }));
+  const result = await build({
+    ...extensionBuildOptions,
+    absWorkingDir: root,
+    entryPoints: { 'extension-store': 'extension/src/store-api.ts' },
+    outdir: out,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const inputs = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs));
+  const zod = inputs.filter(([path, i]) => path.includes('node_modules/zod/') && i.bytesInOutput > 0).map(([path]) => path);
+  assert.ok(zod.length > 0, 'zod is bundled');
+  assert.deepEqual(
+    zod.filter((p) => p.includes('/v4/classic/')),
+    [],
+    'no classic zod',
+  );
+  assert.deepEqual(
+    zod.filter((p) => p.includes('/locales/')),
+    ['node_modules/zod/v4/locales/en.js'],
+    'the English locale only',
+  );
+
+  const data = tempDataDir();
+  tmps.push(data.cleanup);
+  writeFileSync(join(data.dir, 'control.json'), JSON.stringify({ version: 2, pause: { scope: 'nap', by: '', at: -1 } }));
+  const script = join(out, 'check-messages.cjs');
+  writeFileSync(
+    script,
+    `
+const Module = require('node:module');
+const load = Module._load;
+Module._load = (req, ...rest) => (req === 'vscode' ? {} : load(req, ...rest));
+const { ControlFileReader } = require('./extension-store.cjs');
+const warnings = [];
+new ControlFileReader(process.argv[2], (m) => warnings.push(m)).check();
+process.stdout.write(JSON.stringify(warnings));
+`,
+  );
+  const r = spawnSync(process.execPath, [script, data.dir], { encoding: 'utf8', cwd: out });
+  assert.equal(r.status, 0, r.stderr);
+  const [warning] = JSON.parse(r.stdout) as string[];
+  assert.match(warning ?? '', /pause\.scope: Invalid option: expected one of "writes"\|"all"/);
+  assert.match(warning ?? '', /pause\.by: Too small: expected string to have >=1 characters/);
+  assert.match(warning ?? '', /pause\.at: Too small: expected number to be >=0/);
+});

@@ -34,7 +34,7 @@ export function inlineArguments(query: string): readonly ArgumentPair[] {
   let pairs = cache.get(query);
   if (pairs === undefined) {
     const found: ArgumentPair[] = [];
-    scan(query, (key, value) => found.push([key, value]));
+    scan(query, found);
     pairs = Object.freeze(found);
     if (query.length <= MAX_CACHED_QUERY) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -44,7 +44,8 @@ export function inlineArguments(query: string): readonly ArgumentPair[] {
   return pairs;
 }
 
-function scan(query: string, pair: (key: string, value: ArgumentValue) => void): void {
+/** No closures: tsx's keepNames makes them costly on this path. */
+function scan(query: string, found: ArgumentPair[]): void {
   const lexer = new Lexer(new Source(query));
   const stack: Context[] = [];
   let key: string | null = null;
@@ -56,27 +57,27 @@ function scan(query: string, pair: (key: string, value: ArgumentValue) => void):
       const token = lexer.advance();
       const kind = token.kind;
       if (kind === TokenKind.EOF) return;
-      const top = stack.at(-1);
+      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
       if (kind === TokenKind.COLON) {
         afterColon = key !== null;
       } else if (kind === TokenKind.NAME) {
         // After `$`: a variable's name. After a colon: an enum, boolean or alias target. Inside
         // a list: an enum item. Otherwise: a key (or a field name, which is harmless).
         if (previous === TokenKind.DOLLAR) {
-          if (variableOf !== null) pair(variableOf, { variable: token.value });
-        } else if (afterColon) pair(key!, { text: token.value });
-        else if (top?.list === true && top.key !== null) pair(top.key, { text: token.value });
+          if (variableOf !== null) found.push([variableOf, { variable: token.value }]);
+        } else if (afterColon) found.push([key!, { text: token.value }]);
+        else if (top?.list === true && top.key !== null) found.push([top.key, { text: token.value }]);
         else key = token.value;
         if (previous === TokenKind.DOLLAR || afterColon) key = null;
         afterColon = false;
         variableOf = null;
       } else if (isScalar(kind)) {
-        if (afterColon) pair(key!, { text: token.value });
-        else if (top?.list === true && top.key !== null) pair(top.key, { text: token.value });
+        if (afterColon) found.push([key!, { text: token.value }]);
+        else if (top?.list === true && top.key !== null) found.push([top.key, { text: token.value }]);
         afterColon = false;
         key = null;
       } else if (kind === TokenKind.BRACKET_L || kind === TokenKind.BRACE_L || kind === TokenKind.PAREN_L) {
-        if (afterColon) pair(key!, null);
+        if (afterColon) found.push([key!, null]);
         const owner = afterColon ? key : kind === TokenKind.BRACKET_L && top?.list === true ? top.key : null;
         stack.push({ list: kind === TokenKind.BRACKET_L, key: owner });
         if (stack.length > MAX_DEPTH) return;

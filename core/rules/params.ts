@@ -2,7 +2,8 @@
 // conditions see them: the query string plus the body (JSON object — nested, so Shopify's
 // `{variant: {price}}` and GraphQL variables count — or a JSON / form-encoded string), plus,
 // for GraphQL, the arguments written inline in the document (`productSet(input: {variants:
-// [{price: "9.99"}]})`). The walks are bounded, so a hostile body cannot make them slow.
+// [{price: "9.99"}]})`), read only when a key asked for appears in the document's text. The
+// walks are bounded, so a hostile body cannot make them slow.
 import { inlineArguments } from './graphql-arguments.ts';
 
 const MAX_DEPTH = 5;
@@ -14,6 +15,9 @@ export class RequestParams {
   /** key → its string values as sent (words need their case: `draftOrders`). */
   private readonly strings = new Map<string, string[]>();
   private nodes = 0;
+  /** A GraphQL document whose inline arguments are not read yet, and its variables. */
+  private document: string | null = null;
+  private variables: Record<string, unknown> = {};
 
   /** `graphql`: the body is a GraphQL request whose `query` may carry inline arguments. */
   constructor(url: string, body: unknown, graphql = false) {
@@ -29,29 +33,41 @@ export class RequestParams {
     } else this.walk(body, 0);
     if (graphql && typeof body === 'object' && body !== null) {
       const { query, variables } = body as { query?: unknown; variables?: unknown };
-      if (typeof query === 'string') {
-        const vars = typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {};
-        for (const [key, value] of inlineArguments(query)) {
-          if (++this.nodes > MAX_NODES) return;
-          if (value === null) this.add(key, undefined);
-          else if ('text' in value) this.add(key, value.text);
-          else if (Object.hasOwn(vars, value.variable)) this.add(key, vars[value.variable]);
-        }
+      if (typeof query === 'string' && query.includes(':')) {
+        this.document = query;
+        if (typeof variables === 'object' && variables !== null) this.variables = variables as Record<string, unknown>;
       }
     }
   }
 
   has(key: string): boolean {
+    this.readDocumentFor(key);
     return this.seen.has(key);
   }
 
   values(key: string): ReadonlySet<string> | undefined {
+    this.readDocumentFor(key);
     return this.seen.get(key);
   }
 
   /** The string values of `key` as sent, or undefined when it has none. */
   texts(key: string): readonly string[] | undefined {
+    this.readDocumentFor(key);
     return this.strings.get(key);
+  }
+
+  /** Adds the document's inline arguments, once, if `key` can be among them (it is in the text). */
+  private readDocumentFor(key: string): void {
+    const document = this.document;
+    if (document === null || !document.includes(key)) return;
+    this.document = null;
+    const vars = this.variables;
+    for (const [k, value] of inlineArguments(document)) {
+      if (++this.nodes > MAX_NODES) return;
+      if (value === null) this.add(k, undefined);
+      else if ('text' in value) this.add(k, value.text);
+      else if (Object.hasOwn(vars, value.variable)) this.add(k, vars[value.variable]);
+    }
   }
 
   private add(key: string, value: unknown): void {

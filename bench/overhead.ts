@@ -1,92 +1,149 @@
-// Added latency of the guard: the built guard (dist/guard-server.js) versus a bare MCP SDK
-// server doing the same undici call, same client library, same upstream, same run, calls
-// interleaved so machine noise hits both alike. Then throughput at 16 concurrent calls.
-// Run: npm run build && node --import tsx bench/overhead.ts [sequentialCalls] [concurrentCalls]
+// Added latency and throughput of the guard against two baselines doing the same shopify_rest
+// call to the same Shopify stand-in, from the same MCP client library:
+//   minimal — bench/fixtures/minimal-forwarder.ts: hand-written JSON-RPC over stdio, one pooled
+//             undici request, nothing else (the floor the issue measures against);
+//   bare    — bench/fixtures/bare-server.ts: the MCP SDK's server with the same tool shape.
+// Every process runs plain JavaScript: the guard from dist/, the two baselines bundled with
+// esbuild into .cache/ (no tsx hooks in a measured process). Sequential calls are interleaved
+// (order rotated each call) and throughput rounds alternate, so machine noise hits all alike.
+// Also the CPU each server process spends per call under load (Linux: /proc), main thread and
+// whole process (the guard's folder worker folds the journal while the guard waits its turn):
+// a figure that machine noise moves much less than latency or throughput.
+// Run: npm run build && node --import tsx bench/overhead.ts [sequentialCalls] [concurrentCallsPerServer]
+// WARDEN_BENCH_GUARD=<path to a guard-server.js> measures another build (e.g. before/after a change).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { startShopifyStandin } from '../devtools/standins/shopify.ts';
 import { guardEnv, tempDir } from '../test/helpers/guard.ts';
-import { fmt, summary } from './stats.ts';
+import { fmt, quantile } from './stats.ts';
 
 const N = Number(process.argv[2] ?? 3000);
-const CONCURRENT_CALLS = Number(process.argv[3] ?? 6000);
+const CONCURRENT_CALLS = Number(process.argv[3] ?? 3000);
+const CONCURRENCY = 16;
+const ROUNDS = 10;
 const TOKEN = 'shpat_be7c4be7c4be7c4be7c4be7c4be7c4be';
 const root = join(import.meta.dirname, '..');
+const outdir = join(root, '.cache', 'bench-overhead');
 
-async function connect(args: string[], env: Record<string, string>): Promise<Client> {
+mkdirSync(outdir, { recursive: true });
+await build({
+  entryPoints: {
+    'minimal-forwarder': join(root, 'bench/fixtures/minimal-forwarder.ts'),
+    'bare-server': join(root, 'bench/fixtures/bare-server.ts'),
+  },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  // Some CommonJS dependencies call require(): give the ESM bundle one.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+
+async function connect(args: string[], env: Record<string, string>): Promise<{ client: Client; pid: number }> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args, env, stderr: 'inherit' }));
-  return client;
+  const transport = new StdioClientTransport({ command: process.execPath, args, env, stderr: 'inherit' });
+  await client.connect(transport);
+  return { client, pid: transport.pid! };
+}
+
+/** CPU time (ms) of a process, or of its main thread only; null off Linux. */
+function cpuMs(pid: number, mainThreadOnly: boolean): number | null {
+  const path = mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+  if (!existsSync(path)) return null;
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
 }
 
 const shopify = await startShopifyStandin({ token: TOKEN, leakPerSecond: 1_000_000 }); // no pacing under load
 const env = guardEnv({ dataDir: tempDir('warden-bench-'), shopify: { ...shopify, token: TOKEN } });
-const guard = await connect([join(root, 'dist', 'guard-server.js')], env);
-const bare = await connect(['--import', 'tsx', join(root, 'bench', 'fixtures', 'bare-server.ts')], env);
+const servers = {
+  guard: await connect([process.env.WARDEN_BENCH_GUARD ?? join(root, 'dist', 'guard-server.js')], env),
+  minimal: await connect([join(outdir, 'minimal-forwarder.mjs')], env),
+  bare: await connect([join(outdir, 'bare-server.mjs')], env),
+};
+type Name = keyof typeof servers;
+const NAMES = Object.keys(servers) as Name[];
 const args = { method: 'GET', path: '/products/632910392.json' };
-const call = (c: Client) => c.callTool({ name: 'shopify_rest', arguments: args });
+const call = (name: Name) => servers[name].client.callTool({ name: 'shopify_rest', arguments: args });
 
 // Warm-up: JIT, keep-alive connections, journal file.
-for (let i = 0; i < 500; i++) {
-  await call(guard);
-  await call(bare);
-}
+for (let i = 0; i < 500; i++) for (const name of NAMES) await call(name);
 
-const tGuard: number[] = [];
-const tBare: number[] = [];
+const times: Record<Name, number[]> = { guard: [], minimal: [], bare: [] };
 for (let i = 0; i < N; i++) {
-  const order = i % 2 === 0 ? [guard, bare] : [bare, guard];
-  for (const c of order) {
+  for (let j = 0; j < NAMES.length; j++) {
+    const name = NAMES[(i + j) % NAMES.length]!;
     const t0 = performance.now();
-    await call(c);
-    (c === guard ? tGuard : tBare).push(performance.now() - t0);
+    await call(name);
+    times[name].push(performance.now() - t0);
   }
 }
-const g = summary(tGuard);
-const b = summary(tBare);
-const paired = summary(tGuard.map((t, i) => t - tBare[i]!));
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const stats = (xs: number[]) => {
+  const s = sorted(xs);
+  return { median: quantile(s, 0.5), p95: quantile(s, 0.95), p99: quantile(s, 0.99) };
+};
+const seq = { guard: stats(times.guard), minimal: stats(times.minimal), bare: stats(times.bare) };
+const pairedMedian = (a: Name, b: Name) => quantile(sorted(times[a].map((t, i) => t - times[b][i]!)), 0.5);
 
-async function throughput(c: Client, total: number): Promise<number> {
+async function throughput(name: Name, total: number): Promise<number> {
   let started = 0;
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: 16 }, async () => {
+    Array.from({ length: CONCURRENCY }, async () => {
       while (started < total) {
         started++;
-        await call(c);
+        await call(name);
       }
     }),
   );
   return total / ((performance.now() - t0) / 1000);
 }
-// Short alternating rounds, order flipped each round: machine noise on 2 cores swings a
-// single long round by ±20%, so the figure is the median of the per-round ratios.
-const ROUNDS = 10;
-const rounds: { guard: number; bare: number }[] = [];
+// Short rounds, order rotated each round: machine noise on 2 cores swings a single long round
+// by ±20%, so the figure is the median of the per-round ratios.
+const perRound = Math.round(CONCURRENT_CALLS / ROUNDS);
+const rounds: Record<Name, number>[] = [];
+const cpu = { main: { guard: 0, minimal: 0, bare: 0 }, all: { guard: 0, minimal: 0, bare: 0 } };
 for (let r = 0; r < ROUNDS; r++) {
-  const perRound = CONCURRENT_CALLS / ROUNDS / 2;
-  const round = { guard: 0, bare: 0 };
-  for (const which of r % 2 === 0 ? (['bare', 'guard'] as const) : (['guard', 'bare'] as const)) {
-    round[which] = await throughput(which === 'guard' ? guard : bare, perRound);
+  const round = { guard: 0, minimal: 0, bare: 0 };
+  for (let j = 0; j < NAMES.length; j++) {
+    const name = NAMES[(r + j) % NAMES.length]!;
+    const { pid } = servers[name];
+    const main0 = cpuMs(pid, true);
+    const all0 = cpuMs(pid, false);
+    round[name] = await throughput(name, perRound);
+    cpu.main[name] += (cpuMs(pid, true) ?? 0) - (main0 ?? 0);
+    cpu.all[name] += (cpuMs(pid, false) ?? 0) - (all0 ?? 0);
   }
   rounds.push(round);
 }
-const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const gRate = med(rounds.map((r) => r.guard));
-const bRate = med(rounds.map((r) => r.bare));
-const ratio = med(rounds.map((r) => r.guard / r.bare));
+const med = (xs: number[]) => quantile(sorted(xs), 0.5);
 
-console.log(`overhead: ${N} sequential calls each, interleaved (ms)`);
-console.log(`  guard  median ${fmt(g.median)}  p99 ${fmt(g.p99)}`);
-console.log(`  bare   median ${fmt(b.median)}  p99 ${fmt(b.p99)}`);
-console.log(
-  `  added  median ${fmt(g.median - b.median)}  p99 ${fmt(g.p99 - b.p99)}  (paired per-call difference: median ${fmt(paired.median)})`,
-);
-console.log(`throughput at 16 concurrent calls (${ROUNDS} alternating rounds of ${CONCURRENT_CALLS / ROUNDS / 2} calls each)`);
-console.log(
-  `  guard median ${gRate.toFixed(0)} calls/s  bare median ${bRate.toFixed(0)} calls/s  median per-round ratio ${(100 * ratio).toFixed(1)}%`,
-);
-await guard.close();
-await bare.close();
+const load = loadavg().map((l) => l.toFixed(2));
+console.log(`overhead: ${N} sequential calls each, interleaved (ms); load average ${load.join(' ')}`);
+for (const name of NAMES)
+  console.log(`  ${name.padEnd(8)} median ${fmt(seq[name].median)}  p95 ${fmt(seq[name].p95)}  p99 ${fmt(seq[name].p99)}`);
+for (const ref of ['minimal', 'bare'] as const) {
+  console.log(
+    `  guard − ${ref.padEnd(8)} median ${fmt(seq.guard.median - seq[ref].median)}  p95 ${fmt(seq.guard.p95 - seq[ref].p95)}  (paired per-call difference: median ${fmt(pairedMedian('guard', ref))})`,
+  );
+}
+console.log(`throughput at ${CONCURRENCY} concurrent calls (${ROUNDS} rotating rounds of ${perRound} calls per server)`);
+console.log(`  ${NAMES.map((n) => `${n} ${med(rounds.map((r) => r[n])).toFixed(0)} calls/s`).join('  ')}  (medians)`);
+for (const ref of ['minimal', 'bare'] as const) {
+  console.log(`  guard / ${ref.padEnd(8)} median per-round ratio ${(100 * med(rounds.map((r) => r.guard / r[ref]))).toFixed(1)}%`);
+}
+if (cpuMs(process.pid, true) !== null) {
+  const perCall = (ms: number) => fmt(ms / (perRound * ROUNDS));
+  console.log(`CPU per call under that load (ms): main thread · whole process`);
+  for (const name of NAMES) console.log(`  ${name.padEnd(8)} ${perCall(cpu.main[name])} · ${perCall(cpu.all[name])}`);
+}
+for (const name of NAMES) await servers[name].client.close();
 await shopify.close();

@@ -11,7 +11,7 @@ import { guardedLookup } from './forward/ssrf.ts';
 import { createDispatcher } from './forward/upstream.ts';
 import { makeLogger, makeRedactor } from './log.ts';
 import { registerTools } from './mcp/tools.ts';
-import { GuardStdioTransport } from './mcp/transport.ts';
+import { GuardStdioTransport, routeValidatedMessages } from './mcp/transport.ts';
 import type { GuardContext } from './pipeline.ts';
 import { loadRuleEngine } from './rules-file.ts';
 import { GuardSession } from './session.ts';
@@ -110,4 +110,6 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGINT', () => void shutdown(0));
   await server.connect(transport);
+  if (!routeValidatedMessages(transport, server.server))
+    log('MCP SDK without the expected protocol entry points: messages take its slower dispatcher');
 }

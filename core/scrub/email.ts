@@ -10,8 +10,16 @@ const MAX_DOMAIN = 253;
 const MAX_LABEL = 63;
 const MAX_TLD = 24;
 
+/** Internationalised addresses (RFC 6531): letters and marks of any script. */
+const NON_ASCII_WORD = /[\p{L}\p{M}\p{N}]/u;
+
 function isAlpha(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0x80 && isNonAsciiWordChar(c));
+}
+function isNonAsciiWordChar(c: number): boolean {
+  // Surrogate halves belong to letters outside the BMP (CJK extensions): accept them.
+  if (c >= 0xd800 && c <= 0xdfff) return true;
+  return NON_ASCII_WORD.test(String.fromCharCode(c));
 }
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -78,11 +86,29 @@ function domainEnd(s: string, start: number): number {
     if (labels === 1 && length <= 3 && (s.charCodeAt(pos - 1) | 32) === 120 /* x */ && isDigit(s.charCodeAt(labelStart))) {
       return -1;
     }
-    if (labels >= 2 && letters && length >= 2 && length <= MAX_TLD) end = pos;
+    if (labels >= 2 && (letters || isPunycode(s, labelStart, pos)) && length >= 2 && length <= MAX_TLD) end = pos;
     if (pos + 1 < limit && s.charCodeAt(pos) === 46 /* . */ && isLabelChar(s.charCodeAt(pos + 1))) pos++;
     else break;
   }
   return end;
+}
+
+/** `xn--p1ai`: an internationalised TLD in its ASCII form. */
+function isPunycode(s: string, start: number, end: number): boolean {
+  return end - start > 4 && s.slice(start, start + 4).toLowerCase() === 'xn--';
+}
+
+/**
+ * Not an address: `git@github.com:org/repo.git` (an SSH remote: host, then `:` and a path) and
+ * `ssh://git@host/…` (URL user info).
+ */
+function isGitRemote(s: string, localStart: number, end: number): boolean {
+  const after = s.charCodeAt(end);
+  if (after === 58 /* : */) {
+    const next = s.charCodeAt(end + 1);
+    if (isAlpha(next) || next === 126 /* ~ */ || next === 47 /* / */) return true;
+  }
+  return localStart >= 3 && s.startsWith('://', localStart - 3);
 }
 
 export function scrubEmails(s: string, counts: PiiCounts): string {
@@ -96,7 +122,7 @@ export function scrubEmails(s: string, counts: PiiCounts): string {
     while (localStart > leftLimit && isLocalChar(s.charCodeAt(localStart - 1))) localStart--;
     while (localStart < at && s.charCodeAt(localStart) === 46) localStart++; // no leading dots
     const end = localStart === at ? -1 : domainEnd(s, at + sepLength);
-    if (end !== -1) {
+    if (end !== -1 && !isGitRemote(s, localStart, end)) {
       out += s.slice(copiedUpTo, localStart) + EMAIL_REDACTED;
       counts.email++;
       copiedUpTo = end;

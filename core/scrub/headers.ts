@@ -3,6 +3,7 @@
 // scrubber (a `Referer` or `Link` header can carry a token or an email).
 import type { PiiCounts } from '../types.ts';
 import { isSensitiveHeaderName } from './names.ts';
+import { isPhoneName, scrubPhoneContextValue } from './phone.ts';
 import { scrubTextInto } from './text.ts';
 import { REDACTED, isScrubToken } from './tokens.ts';
 
@@ -18,7 +19,11 @@ export function scrubHeadersInto(headers: Record<string, string | string[] | und
   const out: Record<string, HeaderValue> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || value === null) continue;
-    const scrubOne = isSensitiveHeaderName(name) ? (v: string) => redact(v, counts) : (v: string) => scrubTextInto(v, counts);
+    const scrubOne = isSensitiveHeaderName(name)
+      ? (v: string) => redact(v, counts)
+      : isPhoneName(name)
+        ? (v: string) => scrubPhoneContextValue(scrubTextInto(v, counts), counts)
+        : (v: string) => scrubTextInto(v, counts);
     // Node hands numbers through for some headers despite the types; keep them as text.
     out[name] = Array.isArray(value) ? value.map((v) => scrubOne(String(v))) : scrubOne(String(value));
   }

@@ -46,17 +46,26 @@ function unmarkBigIntegers(json: string): string {
   return json.replace(MARKED_DIGITS, '$1').replace(MARKED_OTHER, '"');
 }
 
-export function scrubLineInto(line: string, counts: PiiCounts): string {
-  const trimmed = line.trim();
-  const first = trimmed[0];
-  if (first !== '{' && first !== '[') return scrubTextInto(line, counts);
-  const marked = MAYBE_BIG_INT.test(trimmed) ? markBigIntegers(trimmed) : trimmed;
+/**
+ * JSON text scrubbed as a value and re-serialised, big integers kept exact; undefined when the
+ * text is not JSON.
+ */
+export function scrubJsonTextInto(json: string, counts: PiiCounts): string | undefined {
+  const marked = MAYBE_BIG_INT.test(json) ? markBigIntegers(json) : json;
   let parsed: unknown;
   try {
     parsed = JSON.parse(marked);
   } catch {
-    return scrubTextInto(line, counts); // looks like JSON but is not: scrub as text
+    return undefined;
   }
   const out = JSON.stringify(scrubValueInto(parsed, counts));
-  return marked === trimmed ? out : unmarkBigIntegers(out);
+  return marked === json ? out : unmarkBigIntegers(out);
+}
+
+export function scrubLineInto(line: string, counts: PiiCounts): string {
+  const trimmed = line.trim();
+  const first = trimmed[0];
+  if (first !== '{' && first !== '[') return scrubTextInto(line, counts);
+  // looks like JSON but is not: scrub as text
+  return scrubJsonTextInto(trimmed, counts) ?? scrubTextInto(line, counts);
 }

@@ -153,6 +153,13 @@ const SECRET_JSON_KEYS = new Set([
   'hmac',
   'awssecretaccesskey',
   'xshopifyaccesstoken',
+  'pwd',
+  'pass',
+  'passcode',
+  'auth', // Docker config.json: auths.<registry>.auth is base64 user:password
+  'secretstring', // AWS Secrets Manager GetSecretValue
+  'secretbinary',
+  'dockerconfigjson', // Kubernetes dockerconfigjson secrets
 ]);
 
 function jsonKeyIsSensitive(key: string): boolean {
@@ -164,3 +171,48 @@ function jsonKeyIsSensitive(key: string): boolean {
 export const isSensitiveHeaderName = memoized(headerNameIsSensitive);
 export const isSensitiveParamName = memoized(paramNameIsSensitive);
 export const isSensitiveJsonKey = memoized(jsonKeyIsSensitive);
+
+/**
+ * Names that suggest, without saying, that a value is a credential (`signingKey`, `authValue`,
+ * `x-custom-auth`, `webhook_salt`): their value goes only when it is also random-looking
+ * (entropy.ts), so `key: "color"` and `idempotencyKey: <uuid>` survive.
+ */
+const SECRET_HINT_WORDS = new Set([
+  'key',
+  'apikey',
+  'secret',
+  'token',
+  'auth',
+  'pass',
+  'password',
+  'passwd',
+  'pwd',
+  'cred',
+  'creds',
+  'credential',
+  'credentials',
+  'sig',
+  'signature',
+  'hmac',
+  'salt',
+  'cookie',
+  'session',
+  'bearer',
+  'private',
+]);
+/** Word boundaries inside a name: separators, and lower→upper case changes (camelCase). */
+const NAME_WORDS = /[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])/g;
+
+function nameHintsAtSecret(name: string): boolean {
+  if (name.length === 0 || name.length > 128) return false;
+  for (const word of name.match(NAME_WORDS) ?? []) if (SECRET_HINT_WORDS.has(word.toLowerCase())) return true;
+  return false;
+}
+
+/** Whole words only: `signingKey`, `x-custom-auth`, `hash_salt` hint; `keyboard`, `passenger` do not. */
+export const isSecretHintName = memoized(nameHintsAtSecret);
+
+/** Any of the three carriers' rules: used for `{name, value}` pairs, whose carrier is unknown. */
+export function isSensitiveName(name: string): boolean {
+  return isSensitiveJsonKey(name) || isSensitiveParamName(name) || isSensitiveHeaderName(name);
+}

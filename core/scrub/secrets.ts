@@ -19,7 +19,7 @@ import { REDACTED, isScrubToken } from './tokens.ts';
 /** Something in the string could start a secret, or an email ('@', '%40'). */
 const SECRET_OR_EMAIL_HINT = /@|%40|_|=|:\/\/|-----|k-|xox|xapp-|glpat-|SG\.|EAA|AKIA|ASIA|AIza|yJ|Bearer|BEARER|bearer|slack\.com/;
 /** A label word that may precede `:` (password/passwd/pwd, secret, token, key, authorization). */
-const LABEL_HINT = /wd|WD|word|Word|WORD|cret|CRET|ken|KEN|key|Key|KEY|zation|ZATION/;
+const LABEL_HINT = /wd|WD|word|Word|WORD|hrase|HRASE|sscode|SSCODE|cret|CRET|ken|KEN|key|Key|KEY|zation|ZATION/;
 /**
  * The formats in KNOWN_FORMATS below: every prefix ending in `_` (shp…_, sk_live_, whsec_,
  * gh…_, github_pat_, npm_) shares that `_`; the rest are listed.
@@ -153,7 +153,7 @@ function scrubBearerTokens(s: string, counts: PiiCounts): string {
  * start with different characters, so they never compete.
  */
 const LABELLED = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(aws_secret_access_key|aws_session_token|appsecret_proof|authorization|passwd|password|` +
+  String.raw`(?<![A-Za-z0-9$])(aws_secret_access_key|aws_session_token|appsecret_proof|authorization|passwd|password|passphrase|passcode|pwd|` +
     String.raw`(?:access|refresh|id|auth|session)[_-]?token|(?:client|app|api)[_-]?secret|(?:secret|private|api)[_-]?key|apikey|secret|token)` +
     String.raw`(\\?["']?[ \t]{0,4}[:=][ \t]{0,4})((?:Bearer|Basic|Token|Digest)[ \t]{1,4})?` +
     // already scrubbed ("Basic [REDACTED]"): do not take the scheme word for the value
@@ -161,7 +161,11 @@ const LABELLED = new RegExp(
     String.raw`(?:(\\?["'])([^"'\\\r\n]{1,512})|([^\s"'\\&,;<>{}()[\]]{1,512}))`,
   'gi',
 );
-const NOT_A_SECRET = /^(?:null|true|false|undefined|none|nil|\*+)$/i;
+/**
+ * Values that are not secrets: empty markers, and GraphQL look-alikes — a variable
+ * (`password: $password`) or a type in a variable definition (`$token: String!`).
+ */
+const NOT_A_SECRET = /^(?:null|true|false|undefined|none|nil|\*+|\$|\$[A-Za-z_]\w{0,63}|(?:String|ID|Int|Float|Boolean)!?)$/i;
 
 function scrubLabelledSecrets(s: string, counts: PiiCounts): string {
   return s.replace(

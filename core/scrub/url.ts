@@ -3,17 +3,15 @@
 // text scrubber, percent-decoded when it is encoded (`john%40example.com`). Hand-split rather
 // than `new URL()`, which throws on malformed input and normalises what it keeps.
 import type { PiiCounts } from '../types.ts';
+import { percentDecodeOnce } from './decode.ts';
 import { isSensitiveParamName } from './names.ts';
+import { isPhoneName, scrubPhoneContextValue } from './phone.ts';
 import { scrubNameInto, scrubTextInto } from './text.ts';
 import { REDACTED, isScrubToken } from './tokens.ts';
 
+/** One round of tolerant decoding (a malformed escape stays); scrubText decodes a second. */
 function decodeOrKeep(s: string): string {
-  if (!s.includes('%')) return s;
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s; // malformed escapes: judge the raw text
-  }
+  return percentDecodeOnce(s);
 }
 
 /** Encodes a scrubbed value back, leaving our `[…]` tokens readable. */
@@ -26,10 +24,11 @@ function encodeScrubbed(s: string): string {
 }
 
 /** A URL component: scrubbed as written, or decoded → scrubbed → re-encoded if encoded. */
-function scrubComponent(raw: string, counts: PiiCounts): string {
+function scrubComponent(raw: string, counts: PiiCounts, phoneContext = false): string {
   const decoded = decodeOrKeep(raw);
-  if (decoded === raw) return scrubTextInto(raw, counts);
-  const scrubbed = scrubTextInto(decoded, counts);
+  const scrub = (s: string) => (phoneContext ? scrubPhoneContextValue(scrubTextInto(s, counts), counts) : scrubTextInto(s, counts));
+  if (decoded === raw) return scrub(raw);
+  const scrubbed = scrub(decoded);
   return scrubbed === decoded ? raw : encodeScrubbed(scrubbed);
 }
 
@@ -43,7 +42,7 @@ function scrubParam(param: string, counts: PiiCounts): string {
     return `${name}=${REDACTED}`;
   }
   const scrubbedName = name.includes('%') ? scrubComponent(name, counts) : scrubNameInto(name, counts);
-  return `${scrubbedName}=${scrubComponent(value, counts)}`;
+  return `${scrubbedName}=${scrubComponent(value, counts, isPhoneName(decodeOrKeep(name)))}`;
 }
 
 function scrubParams(query: string, counts: PiiCounts): string {

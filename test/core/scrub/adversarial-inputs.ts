@@ -2,6 +2,8 @@
 // without the rest of the match, near-misses, and long runs. Shared by the liveness test
 // (scrub.adversarial.test.ts) and the benchmark (bench/scrub.ts). Each input comes with a check
 // of the output, so "fast" cannot come from "gave up".
+import { EXTRA_FORMATS } from '../../../core/scrub/extra-formats.ts';
+import { PROVIDER_FORMATS } from '../../../core/scrub/provider-formats.ts';
 import { scrubLine, scrubText, scrubUrl } from '../../../core/scrub/scrubber.ts';
 
 export const ONE_MB = 1 << 20;
@@ -36,6 +38,17 @@ function make(family: string, input: string, check: Checker, scrub: (s: string) 
 }
 
 const BASE64ISH = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=';
+
+/** Every keyword of every provider rule, so each rule runs on the input at least once. */
+const PROVIDER_KEYWORDS = [...new Set([...PROVIDER_FORMATS, ...EXTRA_FORMATS].flatMap((f) => f.keywords))];
+const TOKEN_TAIL = 'a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ'.repeat(2);
+
+function contains(needle: string, absent?: string) {
+  return () => (output: string) =>
+    output.includes(needle) && (absent === undefined || !output.includes(absent))
+      ? null
+      : `expected ${needle}${absent ? ` and no ${absent}` : ''}`;
+}
 
 export const ADVERSARIAL_INPUTS: AdversarialInput[] = [
   make('email: "a@" repeated', repeatTo('a@'), unchanged),
@@ -124,6 +137,77 @@ export const ADVERSARIAL_INPUTS: AdversarialInput[] = [
   ),
   make('scrubUrl: "%" repeated', repeatTo('%'), unchanged, (s) => scrubUrl(s)),
   make('scrubLine: 1 MB of 17-digit ids', '[' + repeatTo('23851234567890123,', ONE_MB - 3) + '0]', unchanged, (s) => scrubLine(s)),
+  // Provider rules (gitleaks data): every keyword, glued, and each followed by a token run.
+  make(
+    'providers: every keyword repeated',
+    repeatTo(PROVIDER_KEYWORDS.join(' ') + ' '),
+    () => (output: string) => (output.length <= ONE_MB ? null : 'expected no growth'),
+  ),
+  make(
+    'providers: keywords glued',
+    repeatTo(PROVIDER_KEYWORDS.join('')),
+    () => (output: string) => (output.length <= ONE_MB ? null : 'expected no growth'),
+  ),
+  make('providers: keyword + token run', repeatTo(PROVIDER_KEYWORDS.map((k) => k + TOKEN_TAIL).join(' ') + ' '), contains('[REDACTED]')),
+  make(
+    'providers: keyword_key = "token',
+    repeatTo(PROVIDER_KEYWORDS.map((k) => `${k}_key = "${TOKEN_TAIL}`).join(' ')),
+    contains('[REDACTED]'),
+  ),
+  // Labels in prose and command lines, cookie lines, key lines, the entropy detector.
+  make('prose: "password is " repeated', repeatTo('password is '), unchanged),
+  make('prose: "password is hunter2! " repeated', repeatTo('password is hunter2! '), () =>
+    everyUnitBecomes('password is hunter2! ', 'password is [REDACTED]', ' '),
+  ),
+  make('curl: "-u a:" repeated', repeatTo('-u a:'), contains('[REDACTED]')),
+  make('curl: "curl -u admin:pw " repeated', repeatTo('curl -u admin:pw '), () =>
+    everyUnitBecomes('curl -u admin:pw ', 'curl -u admin:[REDACTED]', ' '),
+  ),
+  make('cli: "--password " repeated', repeatTo('--password '), unchanged),
+  make('cookie: "Cookie: " repeated', repeatTo('Cookie: '), unchanged),
+  make('cookie: "Set-Cookie: a=b\\n" repeated', repeatTo('Set-Cookie: a=b\n'), () =>
+    everyUnitBecomes('Set-Cookie: a=b\n', 'Set-Cookie: [REDACTED]', '\n'),
+  ),
+  make('key line: 1 MB base64 run', repeatTo('Ab1+'), unchanged),
+  make('key line: "MII" repeated', repeatTo('MII'), unchanged),
+  make('entropy: "a_key=" repeated', repeatTo('a_key='), unchanged),
+  make('entropy: key then 1 MB token', 'signing_key: ' + repeatTo('aB3dE5gH7j', ONE_MB - 13), unchanged),
+  // Phones in context, 00 prefix, JSON in text, percent-decoding, emails.
+  make('phone: "tel: 1 " repeated', repeatTo('tel: 1 '), unchanged),
+  make('phone: "call (" repeated', repeatTo('call ('), unchanged),
+  make('phone: "tel: 030 901820 47 " repeated', repeatTo('tel: 030 901820 47 '), () =>
+    everyUnitBecomes('tel: 030 901820 47 ', 'tel: [phone_redacted]', ' '),
+  ),
+  make('phone: "0044 20 " repeated', repeatTo('0044 20 '), unchanged),
+  make(
+    'phone: 1 MB phone field',
+    JSON.stringify({ phone: repeatTo('020 7946 0958, ', ONE_MB - 20) }),
+    contains('[phone_redacted]', '7946'),
+    (s) => scrubLine(s),
+  ),
+  make(
+    'phone: 1 MB phone parameter',
+    'https://x.example.com/?phone=' + repeatTo('1%202%20', ONE_MB - 30),
+    contains('[phone_redacted]', '1%202%201%202%201%202%20'),
+    (s) => scrubUrl(s),
+  ),
+  make("json in text: '{\"' repeated", repeatTo('{"'), unchanged),
+  make('json in text: unclosed object', repeatTo('{"a":', ONE_MB - 1) + '}', unchanged),
+  make(
+    'json in text: 20k name/value pairs',
+    JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ name: `password${i}`, value: 'x' }))),
+    contains('[REDACTED]', '"value":"x"'),
+    (s) => scrubLine(s),
+  ),
+  make('percent: "%25" repeated', repeatTo('%25'), unchanged),
+  make('percent: double-encoded emails repeated', repeatTo('a%2540b.co '), () => everyUnitBecomes('a%2540b.co ', '[email_redacted]', ' ')),
+  make(
+    'email: 1 MB non-ASCII local part',
+    'é'.repeat(ONE_MB - 12) + '@example.com',
+    () => (output: string) =>
+      output === 'é'.repeat(ONE_MB - 12 - 64) + '[email_redacted]' ? null : 'expected the last 64 chars + domain redacted',
+  ),
+  make('email: git remotes repeated', repeatTo('git@github.com:a '), unchanged),
   make(
     'scrubLine: 1 MB of nesting',
     '['.repeat(ONE_MB / 2) + ']'.repeat(ONE_MB / 2),

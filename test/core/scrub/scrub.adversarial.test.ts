@@ -66,7 +66,7 @@ async function runAll(): Promise<Verdict[]> {
   return verdicts;
 }
 
-test('every 1 MB adversarial input is scrubbed correctly within the wall bound', { timeout: 120_000 }, async () => {
+test('every 1 MB adversarial input is scrubbed correctly within the wall bound', { timeout: 300_000 }, async () => {
   assert.ok(ADVERSARIAL_INPUTS.length >= 20);
   const verdicts = await runAll();
   for (const v of verdicts) {

@@ -30,7 +30,7 @@ export const matchSchema = z
     params: z.array(z.string().min(1)).min(1).optional(),
     /** Each key must be present with one of the listed values (compared in upper case). */
     param_values: z.record(z.string().min(1), z.array(z.string()).min(1)).optional(),
-    /** Any of these words in the endpoint's segments (`/users/{id}/remove`, `api-keys`, `deleteUser`). */
+    /** Any of these words in the normalised endpoint's segments (`/users/{id}/remove`, `api-keys`, `webhook_endpoints`). */
     path_words: words.optional(),
     /** Any of these words in a GraphQL root field name or the operation's name (`deleteUser`, `user_delete`). */
     operation_words: words.optional(),

@@ -10,14 +10,15 @@
 // customer datum can reach the journal, the store, an alert or an upload. The only copy of a
 // credential is in `call.upstream.headers`, which goes to undici and nowhere else.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { classify } from '../core/classify/index.ts';
+import { assessOperation, METHOD_OVERRIDE_HEADERS } from '../core/classify/index.ts';
+import type { AssessHints } from '../core/classify/index.ts';
 import { maskHost } from '../core/classify/host.ts';
 import { newId } from '../core/ids.ts';
 import { sequenceStep } from '../core/alerts/sequence.ts';
 import { EVENT_SCHEMA_VERSION } from '../core/protocol/event.ts';
 import type { RuleEngine } from '../core/rules/engine.ts';
 import { newPiiCounts, scrubText, scrubUrl, scrubValue } from '../core/scrub/scrubber.ts';
-import type { Alert, AuditEvent, RiskResult } from '../core/types.ts';
+import type { Alert, AuditEvent, OperationInput, Platform, RiskResult } from '../core/types.ts';
 import type { GuardConfig } from './config.ts';
 import type { ControlWatcher } from './control.ts';
 import type { Pacer } from './forward/pacing.ts';
@@ -61,20 +62,23 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   const safeUrl = scrubUrl(call.op.url, pii);
   if (call.op.body !== undefined) scrubValue(call.op.body, pii); // counted, never kept
 
-  // Stage 4 — classify (platform, endpoint pattern, GraphQL operations). A host the agent chose
+  // Stage 4 — classify (platform, canonical endpoint pattern, GraphQL operations) and stage 5 —
+  // risk rules, on the EFFECTIVE operation: method overrides, Meta `status=DELETED` and each
+  // item of a Meta batch are scored as what the upstream will execute. A host the agent chose
   // (http_request, unless the user named it exactly in the allow list) is data, like a path
   // segment: the record keeps it masked.
-  const hints = call.platformHint ? { platform: call.platformHint, target: call.target ?? undefined } : undefined;
-  const cls = classify({ ...call.op, url: safeUrl }, hints);
+  const op = withClassifiedHeaders(call);
+  const platform = call.platformHint ?? configuredPlatform(ctx.config, call.upstream.url);
+  const hints: AssessHints = { recordUrl: safeUrl, ...(platform ? { platform } : {}) };
+  if (call.platformHint && call.target) hints.target = call.target;
+  const assessed = assessOperation(ctx.rules, op, hints);
+  const { classification: cls, risk } = assessed;
   const { hostname } = call.upstream.url;
   const recordHost =
     call.dispatcher === 'open' && !ctx.config.httpExactHosts.has(hostname.toLowerCase().replace(/^\[|\]$/g, ''))
       ? maskHost(hostname)
       : hostname;
   const forRecord = (s: string) => (recordHost === hostname ? s : s.split(hostname).join(recordHost));
-
-  // Stage 5 — risk rules.
-  const risk = ctx.rules.assess(call.op, cls);
 
   const event: AuditEvent = {
     v: EVENT_SCHEMA_VERSION,
@@ -86,9 +90,9 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
     tool: call.tool,
     platform: cls.platform,
     target: forRecord(cls.target ?? call.target ?? hostname),
-    method: call.upstream.method,
+    method: assessed.method,
     endpoint: cls.endpoint,
-    operation: cls.operation === null ? null : scrubText(cls.operation),
+    operation: assessed.operation === null ? null : scrubText(assessed.operation),
     action: risk.action,
     categories: risk.categories,
     status: null,
@@ -101,7 +105,9 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
     usage: null,
   };
 
-  // Stage 6 — safety checks and policy.
+  // Stage 6 — safety checks and policy. A request Warden cannot read unambiguously is refused
+  // in every mode rather than guessed at.
+  if (assessed.refusal !== null) return refuse(ctx, session, event, risk, 'denied', assessed.refusal, { forRecord });
   if (call.dispatcher === 'open') {
     try {
       checkUrl(call.upstream.url, ctx.config.httpAllow);
@@ -117,7 +123,7 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   if (decision.kind === 'block') return refuse(ctx, session, event, risk, 'blocked', decision.reason, { message: decision.message });
   if (decision.kind === 'confirm') {
     const answer = await ctx.confirm(
-      `Warden: allow ${call.upstream.method} ${cls.endpoint}${cls.operation ? ` (${cls.operation})` : ''}? ${decision.reason}`,
+      `Warden: allow ${assessed.method} ${cls.endpoint}${event.operation ? ` (${event.operation})` : ''}? ${decision.reason}`,
     );
     if (answer === 'unsupported') {
       return refuse(
@@ -170,6 +176,37 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   event.usage = usageSnapshot(cls.platform, response.headers, response.body, cls.graphql !== null);
   ctx.pacer.observe(paceKey, response.status, event.usage);
   return { kind: 'response', response, event, risk, alerts: finish(ctx, session, event) };
+}
+
+/**
+ * The operation as the core sees it, plus the request headers that change what the upstream
+ * executes (method overrides, content type). Only these: the other headers may carry credentials.
+ */
+function withClassifiedHeaders(call: ResolvedCall): OperationInput {
+  const sent = call.upstream.headers;
+  let headers: Record<string, string> | undefined;
+  for (const name of CLASSIFIED_HEADERS) {
+    const value = sent[name];
+    if (value !== undefined) (headers ??= {})[name] = value;
+  }
+  return headers === undefined ? call.op : { ...call.op, headers };
+}
+
+const CLASSIFIED_HEADERS = ['content-type', ...METHOD_OVERRIDE_HEADERS];
+
+/** http_request to the configured Shopify or Meta base URL (a stand-in, a proxy) is that platform. */
+function configuredPlatform(config: GuardConfig, url: URL): Platform | undefined {
+  if (config.shopify && sameOrigin(config.shopify.baseUrl, url)) return 'shopify';
+  if (config.meta && sameOrigin(config.meta.baseUrl, url)) return 'meta';
+  return undefined;
+}
+
+function sameOrigin(base: string, url: URL): boolean {
+  try {
+    return new URL(base).origin === url.origin;
+  } catch {
+    return false;
+  }
 }
 
 function elapsed(started: number): number {

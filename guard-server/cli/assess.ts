@@ -1,8 +1,8 @@
 // `warden-guard assess`: replays one agent session's operations through the same core the
 // guard uses (classify → rules → sequence alerts) and writes one verdict per operation.
 import { z } from 'zod';
-import { SequenceDetector } from '../../core/alerts/sequence.ts';
-import { classify, InvalidGraphqlError } from '../../core/classify/index.ts';
+import { SequenceDetector, sequenceStep } from '../../core/alerts/sequence.ts';
+import { assessOperation, InvalidGraphqlError } from '../../core/classify/index.ts';
 import type { RuleEngine } from '../../core/rules/engine.ts';
 import { scrubText, scrubUrl } from '../../core/scrub/scrubber.ts';
 import { loadRuleEngine } from '../rules-file.ts';
@@ -12,9 +12,12 @@ import { stdinLines, writeOut } from './lines.ts';
 const HELP = `Usage: warden-guard assess [--data-dir DIR] < operations.ndjson
 Each input line is one operation of one agent session, in order:
   {"method": "DELETE", "url": "https://shop.myshopify.com/admin/api/2025-10/products/1.json", "status": 200, "body": …, "ts": 1732406400000}
-Each output line: {"op", "platform", "target", "endpoint", "operation", "action", "risk_level",
-"rules", "labels", "alerts": [{"rule", "severity", "message", "ops"}]}. A line that cannot be
-read gives {"op", "error"} and the exit code is 1. User rules from DIR/rules.json are applied.
+Optional "headers" (method overrides, content type) and "tool" are read too.
+Each output line: {"op", "platform", "target", "method", "endpoint", "operation", "action",
+"risk_level", "rules", "labels", "alerts": [{"rule", "severity", "message", "ops"}]}; "method" is
+the effective one (a POST with method=delete is a DELETE) and a Meta batch is scored item by
+item. A request the guard would refuse as unreadable also carries "refused": <why>. A line that
+cannot be read gives {"op", "error"} and the exit code is 1. User rules from DIR/rules.json are applied.
 `;
 
 const operationSchema = z.object({
@@ -28,6 +31,7 @@ const operationSchema = z.object({
   body: z.unknown().optional(),
   ts: z.number().finite().optional(),
   tool: z.string().max(64).optional(),
+  headers: z.record(z.string().max(256), z.string().max(16_384)).optional(),
 });
 
 function toolFor(url: URL): string {
@@ -61,31 +65,37 @@ function assessLine(rules: RuleEngine, detector: SequenceDetector, n: number, li
       /* plain text body */
     }
   }
-  const input = { tool: op.tool ?? toolFor(url), method: op.method, url: url.href, body };
-  const cls = classify({ ...input, url: scrubUrl(url.href) });
-  const risk = rules.assess(input, cls);
+  const headers = op.headers && Object.fromEntries(Object.entries(op.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const input = { tool: op.tool ?? toolFor(url), method: op.method, url: url.href, body, ...(headers ? { headers } : {}) };
+  const assessed = assessOperation(rules, input, { recordUrl: scrubUrl(url.href) });
+  const { classification: cls, risk } = assessed;
   const ts = op.ts ?? lastTs;
-  const alerts = detector.observe({
-    event_id: String(n),
-    ts,
-    platform: cls.platform,
-    action: risk.action,
-    status: op.status ?? null,
-    categories: risk.categories,
-  });
+  const alerts = detector.observe(
+    sequenceStep({
+      id: String(n),
+      ts,
+      platform: cls.platform,
+      action: risk.action,
+      status: op.status ?? null,
+      categories: risk.categories,
+      operation: assessed.operation,
+    }),
+  );
   return {
     ts,
     out: {
       op: n,
       platform: cls.platform,
       target: cls.target,
+      method: assessed.method,
       endpoint: cls.endpoint,
-      operation: cls.operation === null ? null : scrubText(cls.operation),
+      operation: assessed.operation === null ? null : scrubText(assessed.operation),
       action: risk.action,
       risk_level: risk.risk_level,
       rules: risk.rules,
       labels: risk.labels,
       alerts: alerts.map((a) => ({ rule: a.rule, severity: a.severity, message: a.message, ops: a.event_ids.map(Number) })),
+      ...(assessed.refusal !== null ? { refused: scrubText(assessed.refusal) } : {}),
     },
   };
 }

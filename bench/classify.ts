@@ -1,9 +1,9 @@
-// Cost of classify() + RuleEngine.assess() on the request path (targets: ≤ 5 µs median for a
+// Cost of assessOperation() (classify + effective operation + RuleEngine.assess) on the request path (targets: ≤ 5 µs median for a
 // typical REST call and a cached GraphQL call; the whole scrub + classify + risk budget is
 // 20 µs). Operations are run in batches; each figure is the per-operation time of a batch,
 // median and p99 over the batches. Every operation gets its own copy of its strings, as the
 // guard gets fresh strings from JSON.parse — so string hashing on cache lookups is counted.
-import { classify } from '../core/classify/index.ts';
+import { assessOperation } from '../core/classify/index.ts';
 import { createRuleEngine } from '../core/rules/index.ts';
 import type { OperationInput } from '../core/types.ts';
 
@@ -62,6 +62,26 @@ const scenarios: { name: string; make: (i: number) => OperationInput }[] = [
     }),
   },
   {
+    name: 'Shopify GraphQL mutation, uncached',
+    make: (i) => ({
+      tool: 'shopify_graphql',
+      method: 'POST',
+      url: `${SHOP}/graphql.json`,
+      body: {
+        query: `mutation productDelete($input: ProductDeleteInput!) { productDelete(input: $input) { deletedProductId userErrors { field message } } } # ${i}`,
+        variables: { input: { id: 'gid://shopify/Product/1' } },
+      },
+    }),
+  },
+  {
+    name: 'generic GraphQL mutation via GET ?query=, uncached',
+    make: (i) => ({
+      tool: 'http_request',
+      method: 'GET',
+      url: `https://api.example.com/graphql?query=${encodeURIComponent(`mutation { deleteUser(id: ${i}) { id } }`)}`,
+    }),
+  },
+  {
     name: 'Meta POST budget change',
     make: () => ({
       tool: 'meta_graph',
@@ -83,7 +103,7 @@ for (const { name, make } of scenarios) {
   // Warm-up, then fresh operations for every measured call.
   for (let i = 0; i < 2000; i++) {
     const op = fresh(make(-1 - i));
-    sink += engine.assess(op, classify(op)).risk_level;
+    sink += assessOperation(engine, op).risk.risk_level;
   }
   const ops = Array.from({ length: BATCH * BATCHES }, (_, i) => fresh(make(i)));
   const perOp: number[] = [];
@@ -91,7 +111,7 @@ for (const { name, make } of scenarios) {
     const start = process.hrtime.bigint();
     for (let i = b * BATCH; i < (b + 1) * BATCH; i++) {
       const op = ops[i]!;
-      sink += engine.assess(op, classify(op)).risk_level;
+      sink += assessOperation(engine, op).risk.risk_level;
     }
     perOp.push(Number(process.hrtime.bigint() - start) / 1000 / BATCH);
   }

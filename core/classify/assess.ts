@@ -38,7 +38,9 @@ const GRAPHQL_ENDPOINT = /\/graphql(?:\.json)?$/;
 
 export function assessOperation(engine: RiskAssessor, op: OperationInput, hints?: AssessHints): Assessment {
   const recordUrl = hints?.recordUrl ?? op.url;
-  const cls = classify(recordUrl === op.url ? op : { ...op, url: recordUrl }, hints?.rawUrl ? hints : { ...hints, rawUrl: op.url });
+  // Path and target from the record URL (scrubbed), documents in the query string from the raw one.
+  const cls =
+    recordUrl === op.url ? classify(op, hints) : classify({ ...op, url: recordUrl }, { ...hints, rawUrl: hints?.rawUrl ?? op.url });
   const method = effectiveMethod(op, cls.platform);
   const effective = method === op.method ? op : { ...op, method };
 

@@ -117,14 +117,15 @@ function decodeUnreserved(segment: string): string {
  * resource (the format the Admin API answers with).
  */
 function shopifyPattern(segments: string[]): string {
-  const lower = segments.map((s) => s.toLowerCase());
-  if (lower[0] !== 'admin') return joinNormalized(segments);
+  if (segments[0]?.toLowerCase() !== 'admin') return joinNormalized(segments);
+  const second = segments[1]?.toLowerCase();
+  if (second === 'oauth') return joinNormalized(segments);
   let rest: number;
   let out = '/admin';
-  if (lower[1] === 'oauth') return joinNormalized(segments);
-  if (lower[1] === 'api') {
+  if (second === 'api') {
     out += '/api/{version}';
-    rest = lower[2] !== undefined && SHOPIFY_VERSION.test(lower[2]) ? 3 : 2;
+    const version = segments[2]?.toLowerCase();
+    rest = version !== undefined && SHOPIFY_VERSION.test(version) ? 3 : 2;
   } else {
     out += '/api/{version}';
     rest = 1;

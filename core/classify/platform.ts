@@ -2,7 +2,8 @@
 // domain or a local stand-in that serves /admin/api/… is still recognised as Shopify.
 import type { Platform } from '../types.ts';
 
-const META_HOSTS = new Set(['graph.facebook.com', 'graph-video.facebook.com']);
+/** The Graph API hosts, the beta tier included (same API, same risks). */
+const META_HOSTS = new Set(['graph.facebook.com', 'graph-video.facebook.com', 'graph.beta.facebook.com', 'graph-video.beta.facebook.com']);
 
 export function detectPlatform(url: URL): Platform {
   return platformOf(url.hostname, url.pathname);
@@ -18,7 +19,9 @@ export function platformOf(hostname: string, pathname: string): Platform {
 }
 
 export function isShopifyAdminPath(pathname: string): boolean {
-  return pathname.startsWith('/admin/api/') || pathname === '/admin/oauth' || pathname.startsWith('/admin/oauth/');
+  if (pathname.startsWith('/admin/api/') || pathname === '/admin/oauth' || pathname.startsWith('/admin/oauth/')) return true;
+  // Any other spelling of the same paths (case, duplicate slashes) is the same API.
+  return /^\/+admin\/+(?:api\/|oauth(?:\/|$))/i.test(pathname);
 }
 
 function stripTrailingDot(host: string): string {

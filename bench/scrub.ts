@@ -57,6 +57,15 @@ const graphqlBody = {
     },
   },
 };
+const customerBody = {
+  customer: { id: 'gid://shopify/Customer/7123456789012', phone: '020 7946 0958', note: 'call back after 5pm', tags: ['vip'] },
+};
+const harHeaderValue = JSON.stringify({
+  headers: [
+    { name: 'Accept', value: 'application/json' },
+    { name: 'Authorization', value: 'Bearer abc' },
+  ],
+});
 console.log(`GraphQL body size: ${JSON.stringify(graphqlBody).length} B`);
 
 perCall('scrubText clean typical string', () => scrubText(cleanText));
@@ -65,6 +74,9 @@ perCall('scrubUrl Meta URL with access_token', () => scrubUrl(metaUrl));
 perCall('scrubUrl Shopify REST URL (clean)', () => scrubUrl(shopifyUrl));
 perCall('scrubHeaders typical request headers', () => scrubHeaders(headers));
 perCall('scrubValue ~500 B Shopify GraphQL body', () => scrubValue(graphqlBody));
+perCall('scrubValue customer with a phone field', () => scrubValue(customerBody));
+perCall('scrubText HAR entry written as text', () => scrubText(harHeaderValue));
+perCall('scrubText double-encoded email', () => scrubText('to jane.doe%2540example.com'));
 
 console.log('\nAdversarial 1 MB inputs (one call each, best of 3):');
 for (const { family, input, scrub } of ADVERSARIAL_INPUTS) {

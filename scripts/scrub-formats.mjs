@@ -10,6 +10,8 @@
 // becomes a lookahead for any non-token character. Rules listed in SKIPPED are
 // left out, each for the reason given.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 
 const [, , tomlPath, version] = process.argv;
 if (!tomlPath || !version) {
@@ -166,5 +168,6 @@ export const PROVIDER_FORMATS_VERSION = ${JSON.stringify(version)};
 
 export const PROVIDER_FORMATS: readonly ProviderFormat[] = ${JSON.stringify(rules, null, 2)};
 `;
-writeFileSync(OUT, header);
+const outPath = fileURLToPath(OUT);
+writeFileSync(OUT, await format(header, { ...(await resolveConfig(outPath)), filepath: outPath }));
 console.log(`wrote ${rules.length} rules, left out ${left.length}`);

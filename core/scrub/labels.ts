@@ -8,6 +8,7 @@
 import type { PiiCounts } from '../types.ts';
 import { looksLikeSecretValue, shannonEntropy } from './entropy.ts';
 import { isSecretHintName } from './names.ts';
+import { hasRun, isBase64Char } from './runs.ts';
 import { REDACTED, isScrubToken } from './tokens.ts';
 
 // ---- Prose: "password is hunter2", "the passphrase was 'correct horse'" -------------------
@@ -105,19 +106,29 @@ function scrubNamedRandomValues(s: string, counts: PiiCounts): string {
   });
 }
 
-/** Pre-check for all the passes above: a digit-free, label-free string has nothing for them. */
-const CONTEXT_HINT = /ass|wd|ecret|oken|ey|ookie|-u|-U|--|MII|ND |uth|sig|hmac|salt|ession|rivate|cred/i;
-/** The shortest string that could hold a key line (an END footer has 25 characters). */
-const KEY_LINE_MIN = 20;
+// Pre-checks: plain-literal alternations in the usual casings (V8 scans those fastest; see
+// secrets.ts). A gate may fire without a finding; it must never stay silent when its pass
+// could find something.
+
+/** The label words of PROSE (password/passwd/passphrase/passcode/pwd, secret, key, token). */
+const PROSE_HINT = /wd|WD|word|Word|WORD|hrase|HRASE|sscode|SSCODE|cret|CRET|ken|KEN|key|Key|KEY/;
+/** The whole words of names.ts's SECRET_HINT_WORDS, by an inner part. */
+const NAME_HINT =
+  /ey|EY|cret|CRET|ken|KEN|uth|UTH|ass|ASS|wd|WD|red|RED|sig|Sig|SIG|mac|MAC|alt|ALT|ookie|OOKIE|ession|ESSION|earer|EARER|rivate|RIVATE/;
+/** A key line is a run of 40+ base64 characters (or an END footer). */
+const KEY_LINE_RUN = 40;
+
+function mayHoldKeyLine(s: string): boolean {
+  return s.includes('-----END') || hasRun(s, KEY_LINE_RUN, isBase64Char, () => true);
+}
 
 export function scrubContextSecrets(s: string, counts: PiiCounts): string {
   let out = s;
-  if (CONTEXT_HINT.test(out)) {
-    out = scrubCookieLines(out, counts);
-    out = scrubProse(out, counts);
-    out = scrubCommandLines(out, counts);
-    if (out.includes(':') || out.includes('=')) out = scrubNamedRandomValues(out, counts);
-  }
-  if (out.length >= KEY_LINE_MIN) out = scrubKeyLines(out, counts);
+  const labelled = out.includes(':') || out.includes('=');
+  if (out.includes('ookie') || out.includes('OOKIE')) out = scrubCookieLines(out, counts);
+  if ((labelled || out.includes(' is ') || out.includes(' was ')) && PROSE_HINT.test(out)) out = scrubProse(out, counts);
+  if (out.includes('-u') || out.includes('-U') || out.includes('--')) out = scrubCommandLines(out, counts);
+  if (labelled && out.length >= 17 && NAME_HINT.test(out)) out = scrubNamedRandomValues(out, counts);
+  if (out.length >= 20 && mayHoldKeyLine(out)) out = scrubKeyLines(out, counts);
   return out;
 }

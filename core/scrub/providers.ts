@@ -6,6 +6,7 @@ import type { PiiCounts } from '../types.ts';
 import { shannonEntropy } from './entropy.ts';
 import { EXTRA_FORMATS } from './extra-formats.ts';
 import { PROVIDER_FORMATS, type ProviderFormat } from './provider-formats.ts';
+import { hasRun, isTokenChar } from './runs.ts';
 import { REDACTED, isScrubToken } from './tokens.ts';
 
 interface CompiledRule {
@@ -22,40 +23,48 @@ interface Compiled {
 const MIN_LENGTH = 12;
 /**
  * Cheap gate before the keyword scan: every provider secret holds a run of 14+ token
- * characters with a digit in it (a random 14-character base62 token lacks a digit with
- * probability 8%, a 32-character one 0.4%), or a run of 20+ in mixed case (Hugging Face
- * tokens are letters only). UUIDs are such runs but never a provider secret.
+ * characters that looks random (tokenLike below). UUIDs are such runs but never a provider
+ * secret.
  */
 const MIN_RUN = 14;
 const MIXED_CASE_RUN = 20;
+const MIN_DIGIT_SWITCHES = 3;
 /** A capture shorter than this is a structural group (`([a-z0-9]{4}-){3}`), not the secret. */
 const MIN_SECRET = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function isTokenChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+/** 0 digit, 1 upper, 2 lower, 3 other. */
+function charClass(c: number): number {
+  if (c >= 48 && c <= 57) return 0;
+  if (c >= 65 && c <= 90) return 1;
+  if (c >= 97 && c <= 122) return 2;
+  return 3;
 }
 
-/** A character loop rather than a regex: this runs on every string and must cost ~1 ns a character. */
-function hasTokenRun(s: string): boolean {
-  let start = 0;
-  let digit = false;
-  let upper = false;
-  let lower = false;
-  for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 32;
-    if (isTokenChar(c)) {
-      if (c >= 48 && c <= 57) digit = true;
-      else if (c >= 65 && c <= 90) upper = true;
-      else if (c >= 97 && c <= 122) lower = true;
-      continue;
-    }
-    const length = i - start;
-    if (length >= MIN_RUN && (digit || (length >= MIXED_CASE_RUN && upper && lower)) && !UUID.test(s.slice(start, i))) return true;
-    start = i + 1;
-    digit = upper = lower = false;
+/**
+ * Does the run look random? Random tokens switch between digits and letters, or between
+ * cases, all along (a 20-character base62 token ~5 times, hex ~9 times); ids, SKUs, dates and
+ * identifiers switch once or twice (`act_1234567890`, `SKU-TSHIRT-BLK-XL-2026`,
+ * `ProductVariantConnection`).
+ */
+function tokenLike(s: string, start: number, end: number): boolean {
+  let digitSwitches = 0;
+  let caseSwitches = 0;
+  let previous = charClass(s.charCodeAt(start));
+  for (let i = start + 1; i < end; i++) {
+    const current = charClass(s.charCodeAt(i));
+    if (current === 3 || current === previous) continue;
+    if (current === 0 || previous === 0) digitSwitches++;
+    else if (previous !== 3) caseSwitches++;
+    previous = current;
   }
-  return false;
+  const length = end - start;
+  if (digitSwitches >= MIN_DIGIT_SWITCHES) return length !== 36 || !UUID.test(s.slice(start, end));
+  return length >= MIXED_CASE_RUN && caseSwitches >= length / 4;
+}
+
+function hasTokenRun(s: string): boolean {
+  return hasRun(s, MIN_RUN, isTokenChar, (start, end) => tokenLike(s, start, end));
 }
 
 function escapeRegex(s: string): string {

@@ -7,6 +7,7 @@ const HELP = `Usage: warden-guard scrub < input > output
 Reads NDJSON (or plain text) lines on stdin and writes each line scrubbed: secrets, tokens,
 emails, phone numbers and card numbers are replaced by [REDACTED], [email_redacted],
 [phone_redacted] and [card_redacted]. JSON lines are scrubbed value by value and stay JSON.
+Percent-encoded values (once or twice) are decoded for detection, exactly as the guard does.
 `;
 
 export async function runScrub(args: string[]): Promise<number> {

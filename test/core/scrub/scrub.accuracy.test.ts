@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { buildAccuracyCorpus, type Carrier } from './corpus/accuracy-corpus.ts';
-import { judge } from './corpus/evaluate.ts';
+import { newPiiCounts } from '../../../core/scrub/scrubber.ts';
+import { judge, scrubFor } from './corpus/evaluate.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const corpus = buildAccuracyCorpus();
@@ -44,6 +45,15 @@ describe('scrubber accuracy corpus', () => {
     assert.equal(judge(secret).verdict, 'tp');
     assert.equal(judge({ ...secret, input: 'nothing here', sensitive: ['nothing'] }).verdict, 'fn');
     assert.equal(judge({ ...secret, expect: 'none' }).verdict, 'fp');
+  });
+
+  test('scrubbing is idempotent on every case: a second pass changes nothing and counts nothing', () => {
+    for (const c of corpus) {
+      const once = scrubFor(c.carrier, c.input, newPiiCounts());
+      const counts = newPiiCounts();
+      assert.deepEqual(scrubFor(c.carrier, once, counts), once, `${c.family}/${c.carrier}: ${c.name}`);
+      assert.deepEqual(counts, newPiiCounts(), `${c.family}/${c.carrier}: ${c.name} counted again`);
+    }
   });
 
   test('scripts/scrub-accuracy.ts --check passes: thresholds met and README up to date', () => {

@@ -32,7 +32,7 @@ describe('provider formats (gitleaks rules as data)', () => {
       'pypi-AgEIcHlwaS5vcmc' + B62 + B62,
       'dp.pt.' + B62 + 'abcdefghij',
       'dckr_pat_' + B62.slice(0, 27),
-      'hf_' + 'abcdEFGHijklMNOPqrstUVWXyzabcdEFGH',
+      'hf_' + 'kfkvCHzoQGUuIIoCVjxmzMIswMpLWYzMLV',
       'glptt-' + '0123456789abcdef0123456789abcdef01234567',
       'xoxe.xoxp-1-' + B62 + B62 + B62 + B62.slice(0, 30),
       'ya29.' + B62 + B62,

@@ -1,6 +1,6 @@
 // A local stand-in for the Meta Graph / Marketing API on 127.0.0.1, for tests and the offline
 // demo: /me, an ad account's campaigns (list, create), campaign read/update/delete and
-// insights. It takes the token from `Authorization: Bearer` (or `OAuth`) or an access_token
+// insights; the `method` parameter overrides the HTTP method, as on the real Graph API. It takes the token from `Authorization: Bearer` (or `OAuth`) or an access_token
 // parameter, sends Meta's usage headers (x-app-usage, x-business-use-case-usage,
 // x-ad-account-usage) on every answer, and errors in Meta's shape:
 // {"error":{"message","type","code","error_subcode"?,"fbtrace_id"}}.
@@ -187,7 +187,11 @@ export async function startMetaStandin(opts: MetaStandinOptions): Promise<MetaSt
     if (opts.enforceRateLimit && usage.exhausted()) return fail(KNOWN_ERRORS[4]!);
     usage.record();
 
-    const r = route(req.method, path.split('/').filter(Boolean), params);
+    // Like the Graph API, a `method` parameter (query or body) names the method to run, so a
+    // POST or GET with method=delete deletes: what the guard must score as a delete.
+    const named = params.get('method')?.toUpperCase();
+    const method = named === 'GET' || named === 'POST' || named === 'DELETE' ? named : req.method;
+    const r = route(method, path.split('/').filter(Boolean), params);
     return 'error' in r ? fail(r.error, r.message) : ok(r.json);
   }
 

@@ -289,4 +289,28 @@ describe('evasions in block mode (live guard)', () => {
       await guard.close();
     }
   });
+
+  it('monitor mode forwards an override unchanged and records what the upstream executed', async () => {
+    const dataDir = tempDir();
+    const guard = await startGuard({ ...env(dataDir), WARDEN_POLICY: 'monitor' });
+    const id = '120210000000000002';
+    try {
+      const r = await guard.call('meta_graph', { method: 'POST', path: `/${id}`, params: { method: 'delete' } });
+      assert.equal(r.isError, false, text(r).slice(0, 300));
+      const sent = metaApi.requests.at(-1)!;
+      assert.equal(sent.method, 'POST', 'forwarded unchanged');
+      assert.equal(new URLSearchParams(sent.query).get('method'), 'delete');
+      const after = await guard.call('meta_graph', { method: 'GET', path: `/${id}`, params: { fields: 'status' } });
+      assert.match(text(after), /"status":"DELETED"/, 'the stand-in, like Meta, deleted the campaign');
+    } finally {
+      await guard.close();
+    }
+    const reader = await openAuditReader(dataDir);
+    const [deleted] = reader.latest(10).reverse(); // oldest first: the override, then the read
+    reader.close();
+    assert.equal(deleted!.method, 'DELETE');
+    assert.equal(deleted!.action, 'delete');
+    assert.equal(deleted!.risk_level, 3);
+    assert.equal(deleted!.outcome, 'forwarded');
+  });
 });

@@ -17,6 +17,16 @@ import type { SegmentRollup } from './read/rollup.ts';
  */
 export const STORE_SCHEMA_VERSION = 2;
 
+/**
+ * Indexes that only speed reads up: a segment without them reads the same, by scanning. Created
+ * with every new segment, and added by the folder to an older one it loads (saved when it next
+ * writes it); no schema version change, so older readers and writers are unaffected.
+ * events_session covers the sessions list (GROUP BY session_id, client with min/max ts, count and
+ * max risk: the Audit Log's top level, on the newest segment every time the view opens), which
+ * then reads this index instead of every event row and needs no temporary sort.
+ */
+const READ_INDEXES = 'CREATE INDEX IF NOT EXISTS events_session ON events (session_id, client, ts, risk_level);';
+
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
@@ -27,6 +37,7 @@ CREATE TABLE IF NOT EXISTS events (
   v INTEGER, action TEXT, categories TEXT
 );
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts, id);
+${READ_INDEXES}
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, ts INTEGER NOT NULL, session_id TEXT NOT NULL, instance_id TEXT NOT NULL,
   rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, event_ids TEXT NOT NULL, v INTEGER
@@ -84,6 +95,11 @@ export class IncompatibleSegmentError extends Error {}
  */
 export function tuneWorkingDb(db: Database): void {
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -2000');
+}
+
+/** Adds the read-only indexes (READ_INDEXES) a segment written by an older build lacks. */
+export function ensureReadIndexes(db: Database): void {
+  db.exec(READ_INDEXES);
 }
 
 export function createSegmentDb(SQL: SqlJsStatic): Database {

@@ -24,6 +24,7 @@ import {
   INSERT_EVENT_SQL,
   alertParams,
   createSegmentDb,
+  ensureReadIndexes,
   eventParams,
   openSegmentDb,
   readManifest,
@@ -223,6 +224,7 @@ export class Folder {
         );
       }
       tuneWorkingDb(db);
+      ensureReadIndexes(db);
       this.db = db;
       this.seq = seq;
       this.stamp = stamp;

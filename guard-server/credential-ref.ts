@@ -163,7 +163,7 @@ export function runCredentialCommand(variable: string, line: string, opts: { tim
     try {
       child = spawn(program!, args, {
         env: childEnv(opts.env),
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', 'pipe', 'ignore'], // stderr: never read, never shown
         detached: process.platform !== 'win32',
         windowsHide: true,
       });
@@ -190,7 +190,6 @@ export function runCredentialCommand(variable: string, line: string, opts: { tim
       if (size > MAX_CREDENTIAL_BYTES) stop(`printed more than ${MAX_CREDENTIAL_BYTES / 1024} KiB`);
       else chunks.push(d);
     });
-    child.stderr!.resume(); // drained, never read
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (err.code === 'ENOENT') {

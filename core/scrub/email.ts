@@ -98,15 +98,17 @@ function isPunycode(s: string, start: number, end: number): boolean {
   return end - start > 4 && s.slice(start, start + 4).toLowerCase() === 'xn--';
 }
 
+/** `:org/repo.git`, `:~/repos/app`: the path after an SSH remote's host. */
+const SSH_PATH = /^:[\w.~-]{0,100}\/[\w./~-]{0,200}/y;
+
 /**
- * Not an address: `git@github.com:org/repo.git` (an SSH remote: host, then `:` and a path) and
- * `ssh://git@host/…` (URL user info).
+ * Not an address: `git@github.com:org/repo.git` (an SSH remote: host, then `:` and a path with a
+ * `/`) and `ssh://git@host/…` (URL user info). `jane@example.com:Hello` is still an address.
  */
 function isGitRemote(s: string, localStart: number, end: number): boolean {
-  const after = s.charCodeAt(end);
-  if (after === 58 /* : */) {
-    const next = s.charCodeAt(end + 1);
-    if (isAlpha(next) || next === 126 /* ~ */ || next === 47 /* / */) return true;
+  if (s.charCodeAt(end) === 58 /* : */) {
+    SSH_PATH.lastIndex = 0;
+    if (SSH_PATH.test(s.slice(end, end + 310))) return true;
   }
   return localStart >= 3 && s.startsWith('://', localStart - 3);
 }

@@ -154,7 +154,6 @@ const SECRET_JSON_KEYS = new Set([
   'awssecretaccesskey',
   'xshopifyaccesstoken',
   'pwd',
-  'pass',
   'passcode',
   'auth', // Docker config.json: auths.<registry>.auth is base64 user:password
   'secretstring', // AWS Secrets Manager GetSecretValue

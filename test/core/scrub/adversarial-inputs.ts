@@ -207,7 +207,7 @@ export const ADVERSARIAL_INPUTS: AdversarialInput[] = [
     () => (output: string) =>
       output === 'é'.repeat(ONE_MB - 12 - 64) + '[email_redacted]' ? null : 'expected the last 64 chars + domain redacted',
   ),
-  make('email: git remotes repeated', repeatTo('git@github.com:a '), unchanged),
+  make('email: git remotes repeated', repeatTo('git@github.com:a/b '), unchanged),
   make(
     'scrubLine: 1 MB of nesting',
     '['.repeat(ONE_MB / 2) + ']'.repeat(ONE_MB / 2),

@@ -73,6 +73,7 @@ describe('entropy detector, gated by a secret-like name', () => {
       objectKey: '507f1f77bcf86cd799439011',
     };
     assert.deepEqual(scrubValue(survivors), survivors);
+    assert.deepEqual(scrubValue({ pass: 3, fail: 0 }), { pass: 3, fail: 0 }); // test counts, not a password
     assert.equal(scrubText('keyboard_sku: KB7x9QpL2mN4vR8tZ1wY'), 'keyboard_sku: KB7x9QpL2mN4vR8tZ1wY');
   });
 });
@@ -235,6 +236,8 @@ describe('emails', () => {
 
   test('git SSH remotes are not addresses', () => {
     for (const s of ['git@github.com:acme/shop.git', 'ssh://git@gitlab.com/acme/shop.git']) assert.equal(scrubText(s), s);
+    // …but an address followed by a colon and no path is still an address.
+    assert.equal(scrubText('to=jane@example.com:status=sent'), `to=${E}:status=sent`);
   });
 });
 

@@ -8,7 +8,7 @@
 
 const MEMO_LIMIT = 2048;
 
-function memoized(check: (name: string) => boolean): (name: string) => boolean {
+export function memoized(check: (name: string) => boolean): (name: string) => boolean {
   const memo = new Map<string, boolean>();
   return (name) => {
     let answer = memo.get(name);

@@ -8,6 +8,7 @@
 //   what keeps order ids, prices, timestamps and tracking numbers from being read as phones.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import type { PiiCounts } from '../types.ts';
+import { memoized } from './names.ts';
 import { PHONE_REDACTED, isScrubToken } from './tokens.ts';
 
 /** Lookbehind shared by the national forms: not inside a word, id, version, price or path. */
@@ -166,7 +167,10 @@ export function scrubLabelledPhones(s: string, counts: PiiCounts): string {
 /** Names (JSON keys, headers, parameters) that say their value is a phone number. */
 const PHONE_NAME = /phone|mobile|telephone|fax|whatsapp|cellular|msisdn|^(?:x?tel|cell|sms)$/;
 
-export function isPhoneName(name: string): boolean {
+function nameIsPhone(name: string): boolean {
   if (name.length === 0 || name.length > 64) return false;
   return PHONE_NAME.test(name.toLowerCase().replace(/[-_.\s]/g, ''));
 }
+
+/** Remembered per name, like the other name checks: the same keys come by on every request. */
+export const isPhoneName = memoized(nameIsPhone);

@@ -1,10 +1,10 @@
-// Cost of classify() + RuleEngine.assess() on the operations the hardened rules look deeper at:
+// Cost of assessOperation() (classify + effective operation + RuleEngine.assess) on the operations the hardened rules look deeper at:
 // parameter rules on GraphQL (inline arguments, values passed by variable), word conditions
 // (generic intent vocabulary on paths and GraphQL names), node/nodes, bulk exports, and the
 // unknown-write floor. Budget: a GraphQL mutation ≤ 40 µs, a typical event ≤ 20 µs with scrub.
 // Every operation gets its own copy of its strings, as the guard gets fresh strings from
 // JSON.parse. Run: node --import tsx bench/rules.ts
-import { classify } from '../core/classify/index.ts';
+import { assessOperation } from '../core/classify/index.ts';
 import { createRuleEngine } from '../core/rules/index.ts';
 import type { OperationInput } from '../core/types.ts';
 import { fmt, summary } from './stats.ts';
@@ -79,11 +79,11 @@ const scenarios: { name: string; make: (i: number) => OperationInput }[] = [
 ];
 
 let sink = 0;
-console.log(`classify + assess, µs per operation (batches of ${BATCH}, ${BATCHES} batches)`);
+console.log(`assessOperation, µs per operation (batches of ${BATCH}, ${BATCHES} batches)`);
 for (const { name, make } of scenarios) {
   for (let i = 0; i < 2000; i++) {
     const op = JSON.parse(JSON.stringify(make(-1 - i))) as OperationInput;
-    sink += engine.assess(op, classify(op)).risk_level;
+    sink += assessOperation(engine, op).risk.risk_level;
   }
   const ops = Array.from({ length: BATCH * BATCHES }, (_, i) => JSON.parse(JSON.stringify(make(i))) as OperationInput);
   const perOp: number[] = [];
@@ -91,7 +91,7 @@ for (const { name, make } of scenarios) {
     const start = process.hrtime.bigint();
     for (let i = b * BATCH; i < (b + 1) * BATCH; i++) {
       const op = ops[i]!;
-      sink += engine.assess(op, classify(op)).risk_level;
+      sink += assessOperation(engine, op).risk.risk_level;
     }
     perOp.push(Number(process.hrtime.bigint() - start) / 1000 / BATCH);
   }

@@ -44,11 +44,17 @@ test('block strings, comments and strings are single tokens', () => {
   assert.deepEqual(pairs('mutation { a(note: "price: 1") { x } }'), ['note=price: 1']);
 });
 
-test('a document read once is served from the cache, frozen', () => {
-  const query = 'mutation { a(b: "1") { x } }';
-  const first = inlineArguments(query);
-  assert.equal(inlineArguments(query), first);
-  assert.ok(Object.isFrozen(first));
+test('GraphQL lexical details: escapes, block-string escapes, numbers, punctuators', () => {
+  assert.deepEqual(pairs('mutation { a(s: "say \\"hi\\"", b: """x \\""" y""", n: -1.5e3, f: 2) @skip(if: false) { x } }'), [
+    's=say \\"hi\\"',
+    'b=x \\""" y',
+    'n=-1.5e3',
+    'f=2',
+    'if=false',
+  ]);
+  assert.deepEqual(pairs('query Q($v: Int = 3) { a(x: $v) { ...F } } fragment F on A { b(y: "1") }'), ['x=$v', 'y=1']);
+  // a line break inside a one-line string is not GraphQL: reading stops
+  assert.deepEqual(pairs('mutation { a(t: "ok", s: "line\nbreak") { x } }'), ['t=ok']);
 });
 
 test('no colon, no work; unlexable input stops quietly', () => {

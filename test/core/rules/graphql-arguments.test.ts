@@ -53,6 +53,8 @@ test('GraphQL lexical details: escapes, block-string escapes, numbers, punctuato
     'if=false',
   ]);
   assert.deepEqual(pairs('query Q($v: Int = 3) { a(x: $v) { ...F } } fragment F on A { b(y: "1") }'), ['x=$v', 'y=1']);
+  // a comment is skipped up to the end of its line, a colon in it is no argument
+  assert.deepEqual(pairs('mutation { a( # note: "x"\n b: "1") { x } }'), ['b=1']);
   // a line break inside a one-line string is not GraphQL: reading stops
   assert.deepEqual(pairs('mutation { a(t: "ok", s: "line\nbreak") { x } }'), ['t=ok']);
 });

@@ -117,7 +117,7 @@ const under =
 // ---- (a) core --------------------------------------------------------------------------------
 
 /** Packages core may bundle: pure code, no I/O. Add one only after checking that it is. */
-const CORE_PACKAGES = ['zod', 'graphql', 'ulid'];
+const CORE_PACKAGES = ['zod', 'graphql', 'ulid', 'libphonenumber-js'];
 
 /**
  * Host globals that do I/O or belong to one platform. Core's TypeScript project has no Node

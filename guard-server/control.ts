@@ -4,14 +4,7 @@
 // next call. A broken file keeps the last good state. Auto-pause: a critical alert pauses agent
 // writes in this guard at once (in memory), then in every guard on the data dir (the file).
 import type { PolicyMode } from '../core/protocol/vocabulary.ts';
-import {
-  CONTROL_BY,
-  CONTROL_FILE,
-  ControlFileReader,
-  updateControlFile,
-  type ControlFile,
-  type Pause,
-} from '../store/control/control-file.ts';
+import { CONTROL_BY, CONTROL_FILE, ControlFileReader, updateControlFile, type ControlFile, type Pause } from '../store/control/index.ts';
 
 export { CONTROL_FILE };
 

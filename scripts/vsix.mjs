@@ -16,6 +16,7 @@ export const REQUIRED_ENTRIES = [
   'extension/extension/icon.png',
   'extension/dist/extension.cjs',
   'extension/dist/extension-store.cjs', // the store side, loaded on first use
+  'extension/dist/extension-control.cjs', // the control file's writer, loaded when the user changes it
   'extension/dist/guard-server.js',
   'extension/dist/store-folder.js',
   'extension/dist/sql-wasm.wasm',

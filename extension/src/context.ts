@@ -9,7 +9,7 @@ import type { DashboardHost } from './dashboard/host.ts';
 import type { GuardProvider } from './mcp/provider.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import type { Settings } from './settings/settings.ts';
-import { loadStoreApi } from './store-loader.ts';
+import { loadControlApi } from './store-loader.ts';
 import type { StoreService } from './store-service.ts';
 import type { AlertsTree } from './views/alerts-tree.ts';
 import type { AuditTree } from './views/audit-tree.ts';
@@ -48,7 +48,7 @@ export class Warden implements DashboardHost {
 
   /** Changes the control file (the one atomic writer), so every guard on the data dir follows. */
   async changeControl(change: ControlChange): Promise<ControlFile> {
-    const { updateControlFile } = await loadStoreApi();
+    const { updateControlFile } = await loadControlApi();
     const { file, replacedBroken } = updateControlFile(this.store.dataDir, change, { by: controlBy() });
     if (replacedBroken) this.log.warn('the control file was damaged and has been replaced');
     this.store.adoptControl(file);

@@ -13,7 +13,7 @@ import {
   updateControlFile,
   type ControlChange,
   type ControlFile,
-} from '../../store/control/control-file.ts';
+} from '../../store/control/index.ts';
 import { localTime } from '../policy.ts';
 import { UsageError } from './index.ts';
 import { dataDirFrom } from './options.ts';

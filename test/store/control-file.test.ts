@@ -16,7 +16,7 @@ import {
   updateControlFile,
   writeControlFile,
   type ControlFile,
-} from '../../store/control/control-file.ts';
+} from '../../store/control/index.ts';
 import { tempDir } from '../helpers/guard.ts';
 
 const file = (dir: string) => join(dir, 'control.json');

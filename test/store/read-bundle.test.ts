@@ -106,7 +106,7 @@ const read = require('./store-read.cjs');
 // The extension's store bundle (dist/extension-store.cjs) is parsed when the Audit Log first
 // opens: its schemas use zod/mini, which bundles only what they use (classic zod brought all of
 // zod and every locale: ~450 KB of the ~550 KB). Its validation messages stay English.
-test("the extension's store bundle has zod/mini with the English locale only, and its messages say what is wrong", async () => {
+test("the extension's store bundle has zod/mini with the English locale only and no scrubber, and its messages say what is wrong", async () => {
   const { extensionBuildOptions } = (await import('../../scripts/extension-build.mjs')) as {
     extensionBuildOptions: Record<string, unknown>;
   };
@@ -132,6 +132,19 @@ test("the extension's store bundle has zod/mini with the English locale only, an
     zod.filter((p) => p.includes('/locales/')),
     ['node_modules/zod/v4/locales/en.js'],
     'the English locale only',
+  );
+  // The scrubber (provider rules, libphonenumber-js) comes with the control file's writer, which
+  // has its own bundle (extension-control.cjs), loaded only when the user changes the control file.
+  assert.deepEqual(
+    [
+      ...new Set(
+        inputs
+          .filter(([path, i]) => i.bytesInOutput > 0 && /^core\/scrub\/|node_modules\/libphonenumber-js\//.test(path))
+          .map(([path]) => path),
+      ),
+    ],
+    [],
+    'no scrubber in the store bundle',
   );
 
   const data = tempDataDir();

@@ -9,23 +9,24 @@ export type ControlApi = typeof import('./control-api.ts');
 declare const WARDEN_EXTENSION_STORE: string | undefined;
 declare const WARDEN_EXTENSION_CONTROL: string | undefined;
 
-let loadingStore: Promise<StoreApi> | undefined;
-let loadingControl: Promise<ControlApi> | undefined;
-
-export function loadStoreApi(): Promise<StoreApi> {
-  loadingStore ??=
-    typeof WARDEN_EXTENSION_STORE === 'string'
-      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS bundle loads its sibling bundle
-        Promise.resolve().then(() => require(`${__dirname}/${WARDEN_EXTENSION_STORE}`) as StoreApi)
-      : import('./store-api.ts');
-  return loadingStore;
+/** One load per process, shared by every caller. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load());
 }
 
-export function loadControlApi(): Promise<ControlApi> {
-  loadingControl ??=
-    typeof WARDEN_EXTENSION_CONTROL === 'string'
-      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS bundle loads its sibling bundle
-        Promise.resolve().then(() => require(`${__dirname}/${WARDEN_EXTENSION_CONTROL}`) as ControlApi)
-      : import('./control-api.ts');
-  return loadingControl;
+/** Requires a sibling bundle of dist/extension.cjs (after the current tick, like an import). */
+function requireSibling<T>(bundle: string): () => Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS bundle loads its sibling bundle
+  return () => Promise.resolve().then(() => require(`${__dirname}/${bundle}`) as T);
 }
+
+// The `typeof … === 'string'` tests are constants in the bundle (esbuild's define), so the
+// dynamic imports, and with them the modules, are dropped from dist/extension.cjs.
+export const loadStoreApi: () => Promise<StoreApi> = once(
+  typeof WARDEN_EXTENSION_STORE === 'string' ? requireSibling<StoreApi>(WARDEN_EXTENSION_STORE) : () => import('./store-api.ts'),
+);
+
+export const loadControlApi: () => Promise<ControlApi> = once(
+  typeof WARDEN_EXTENSION_CONTROL === 'string' ? requireSibling<ControlApi>(WARDEN_EXTENSION_CONTROL) : () => import('./control-api.ts'),
+);

@@ -5,3 +5,5 @@ export * from './event.ts';
 export * from './tool-result.ts';
 export * from './notification.ts';
 export * from './env.ts';
+export * from './upload.ts';
+export * from './signing.ts';

@@ -1,0 +1,199 @@
+// The signed-upload wire contract between the guard's uploader and cloud-lite (DESIGN.md
+// "Signed uploads"): endpoints, header names, limits, the batch body, the responses and the
+// error codes with their HTTP statuses. The uploader parses responses with these schemas and
+// the service parses requests with them, so the two sides cannot drift. Signing lives in
+// signing.ts. zod/mini, like event.ts, so the extension can read pages without classic zod.
+import * as z from 'zod/mini';
+import './zod-english.ts';
+import { AuditEventWireSchema, parseAuditEvent, type AuditEvent } from './event.ts';
+
+// ---- Endpoints, headers, limits ------------------------------------------------------------------
+
+export const UPLOAD_PATHS = {
+  batches: '/v1/batches',
+  events: '/v1/events',
+  alerts: '/v1/alerts',
+  analyze: '/v1/analyze',
+  healthz: '/healthz',
+} as const;
+
+/** Request headers of a signed request, spelled as sent (lookups are case-insensitive). */
+export const SIGNATURE_HEADERS = {
+  keyId: 'X-Warden-Key-Id',
+  /** Unix seconds, digits only. */
+  timestamp: 'X-Warden-Timestamp',
+  /** Random per request; the service refuses one it has seen within the window. */
+  nonce: 'X-Warden-Nonce',
+  /** `v1=` + 64 lowercase hex digits. */
+  signature: 'X-Warden-Signature',
+} as const;
+
+/** Sent with every 429, in seconds. */
+export const RETRY_AFTER_HEADER = 'Retry-After';
+
+/** Default cap on events per batch; the service may be configured lower or higher. */
+export const MAX_BATCH_EVENTS = 500;
+/** Default cap on a request body, in bytes (1 MiB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Most events one `GET /v1/events` page returns. */
+export const MAX_EVENTS_PAGE = 500;
+/** Page size when `limit` is absent (DESIGN.md leaves it open; chosen here). */
+export const DEFAULT_EVENTS_PAGE = 100;
+
+// ---- Error codes ---------------------------------------------------------------------------------
+
+export const UPLOAD_ERROR_CODES = [
+  'bad_signature',
+  'stale_timestamp',
+  'replayed_nonce',
+  'unknown_key',
+  'payload_too_large',
+  'invalid_body',
+  'rate_limited',
+  'quota_exceeded',
+] as const;
+export type UploadErrorCode = (typeof UPLOAD_ERROR_CODES)[number];
+
+/** The HTTP status each error code is answered with. */
+export const UPLOAD_ERROR_STATUS: Readonly<Record<UploadErrorCode, 400 | 401 | 413 | 429>> = {
+  bad_signature: 401,
+  stale_timestamp: 401,
+  replayed_nonce: 401,
+  unknown_key: 401,
+  payload_too_large: 413,
+  invalid_body: 400,
+  rate_limited: 429,
+  quota_exceeded: 429,
+};
+
+export const UploadErrorResponseSchema = z.object({
+  error: z.object({ code: z.enum(UPLOAD_ERROR_CODES), message: z.string() }),
+});
+export type UploadErrorResponse = z.infer<typeof UploadErrorResponseSchema>;
+
+/** An error answer: its status and its JSON body. The message must hold no secret, signature or body. */
+export function uploadError(code: UploadErrorCode, message: string): { status: number; body: UploadErrorResponse } {
+  return { status: UPLOAD_ERROR_STATUS[code], body: { error: { code, message } } };
+}
+
+// ---- POST /v1/batches ----------------------------------------------------------------------------
+
+const id = z.string().check(z.minLength(1), z.maxLength(128));
+const count = z.number().check(z.int(), z.nonnegative());
+
+/** The batch body with a cap on events (the default cap, or the service's configured one). */
+export function uploadBatchSchema(maxEvents: number = MAX_BATCH_EVENTS) {
+  return z.object({
+    batch_id: id,
+    instance_id: id,
+    events: z.array(AuditEventWireSchema).check(z.maxLength(maxEvents)),
+  });
+}
+
+/** `{batch_id, instance_id, events}` as sent (events of any schema version). */
+export const UploadBatchSchema = uploadBatchSchema();
+export type UploadBatchWire = z.infer<typeof UploadBatchSchema>;
+/** A parsed batch: events upgraded to the current shape. */
+export type UploadBatch = Omit<UploadBatchWire, 'events'> & { events: AuditEvent[] };
+
+export type UploadParseResult<T> = { ok: true; value: T } | { ok: false; code: 'payload_too_large' | 'invalid_body'; message: string };
+
+export interface BatchLimits {
+  maxEvents?: number;
+  maxBodyBytes?: number;
+}
+
+/** "events.3.outcome: Invalid option: …; batch_id: …": where each problem is, for the 400. */
+function explain(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Validates a parsed JSON value as a batch. */
+export function parseUploadBatch(value: unknown, limits: BatchLimits = {}): UploadParseResult<UploadBatch> {
+  const schema = limits.maxEvents === undefined ? UploadBatchSchema : uploadBatchSchema(limits.maxEvents);
+  const r = schema.safeParse(value);
+  if (!r.success) return { ok: false, code: 'invalid_body', message: explain(r.error.issues) };
+  // Every event already passed the wire schema, so parseAuditEvent only upgrades it here.
+  return { ok: true, value: { ...r.data, events: r.data.events.map((e) => parseAuditEvent(e)!) } };
+}
+
+/**
+ * The raw body of `POST /v1/batches` (after its signature was verified): size cap, strict
+ * UTF-8, JSON, then the schema. Never echoes the body back in a message.
+ */
+export function decodeUploadBatch(body: Uint8Array, limits: BatchLimits = {}): UploadParseResult<UploadBatch> {
+  const maxBodyBytes = limits.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (body.byteLength > maxBodyBytes) {
+    return { ok: false, code: 'payload_too_large', message: `body is ${body.byteLength} bytes; the limit is ${maxBodyBytes}` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    return { ok: false, code: 'invalid_body', message: 'body is not UTF-8 JSON' };
+  }
+  return parseUploadBatch(value, limits);
+}
+
+/** Refused ids of a batch that crossed the daily quota: stored up to the quota, the rest kept by the guard. */
+export const QuotaRefusalSchema = z.object({
+  code: z.literal('quota_exceeded'),
+  ids: z.array(id),
+  /** Seconds until the quota resets. */
+  retry_after: count,
+});
+
+/** 200 answer to a batch. Duplicates (ids already stored) are not stored again and spend no quota. */
+export const UploadAcceptedSchema = z.object({
+  accepted: count,
+  duplicates: count,
+  refused: z.optional(QuotaRefusalSchema),
+});
+export type UploadAccepted = z.infer<typeof UploadAcceptedSchema>;
+
+// ---- GET /v1/events ------------------------------------------------------------------------------
+
+const cursor = z.string().check(z.minLength(1), z.maxLength(512));
+
+export interface EventsQuery {
+  limit: number;
+  cursor: string | null;
+}
+
+/**
+ * `?limit=N&cursor=C` from the request's query: limit digits only, 1 to MAX_EVENTS_PAGE
+ * (default DEFAULT_EVENTS_PAGE); each parameter at most once.
+ */
+export function parseEventsQuery(search: string): UploadParseResult<EventsQuery> {
+  const params = [...new URLSearchParams(search)];
+  const once = (name: string): string | null | undefined => {
+    const values = params.filter(([k]) => k === name).map(([, v]) => v);
+    return values.length > 1 ? undefined : (values[0] ?? null);
+  };
+  const limitText = once('limit');
+  const cursorText = once('cursor');
+  if (limitText === undefined || cursorText === undefined) {
+    return { ok: false, code: 'invalid_body', message: 'limit and cursor may each appear once' };
+  }
+  let limit = DEFAULT_EVENTS_PAGE;
+  if (limitText !== null) {
+    limit = /^[0-9]{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+    if (!(limit >= 1 && limit <= MAX_EVENTS_PAGE)) {
+      return { ok: false, code: 'invalid_body', message: `limit must be a whole number from 1 to ${MAX_EVENTS_PAGE}` };
+    }
+  }
+  if (cursorText !== null && !cursor.safeParse(cursorText).success) {
+    return { ok: false, code: 'invalid_body', message: 'cursor must be 1 to 512 characters' };
+  }
+  return { ok: true, value: { limit, cursor: cursorText } };
+}
+
+/** A page of events, newest first; `next_cursor` is null on the last page. */
+export const EventsPageSchema = z.object({
+  events: z.array(AuditEventWireSchema).check(z.maxLength(MAX_EVENTS_PAGE)),
+  next_cursor: z.nullable(cursor),
+});
+export type EventsPage = z.infer<typeof EventsPageSchema>;

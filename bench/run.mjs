@@ -6,6 +6,8 @@ const benches = [
   'bench/pipeline.ts',
   'bench/scrub.ts',
   'bench/classify.ts',
+  'bench/rules.ts',
+  'bench/signing.ts',
   'bench/sequence.ts',
   'bench/overhead.ts',
   'bench/store.ts',

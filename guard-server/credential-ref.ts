@@ -9,13 +9,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { SECRET_ENV } from '../core/protocol/env.ts';
+import { CREDENTIAL_COMMAND_SUFFIX, CREDENTIAL_TIMEOUT_ENV, SECRET_ENV } from '../core/protocol/env.ts';
 import { scrubText } from '../core/scrub/scrubber.ts';
 
 /** `WARDEN_SHOPIFY_TOKEN_COMMAND` names the command for `WARDEN_SHOPIFY_TOKEN`. */
-export const COMMAND_SUFFIX = '_COMMAND';
-/** How long a credential command may run (ms). Not in core/protocol ENV yet: only the guard reads it. */
-export const CREDENTIAL_TIMEOUT_ENV = 'WARDEN_CREDENTIAL_TIMEOUT_MS';
+export const COMMAND_SUFFIX = CREDENTIAL_COMMAND_SUFFIX;
+export { CREDENTIAL_TIMEOUT_ENV };
 export const DEFAULT_CREDENTIAL_TIMEOUT_MS = 10_000;
 export const MAX_CREDENTIAL_BYTES = 64 * 1024;
 const FILE_PREFIX = 'file:';

@@ -30,6 +30,15 @@ export const ENV = {
 /** Variables that hold secrets: never logged, shown or copied without the user's say-so. */
 export const SECRET_ENV: readonly string[] = [ENV.shopifyToken, ENV.metaToken, ENV.httpCredentials, ENV.cloudSecret];
 
+/**
+ * `<secret variable>_COMMAND` (e.g. `WARDEN_SHOPIFY_TOKEN_COMMAND="op read …"`): the guard runs it
+ * once at start and uses its output as the secret (guard-server/credential-ref.ts). Empty means
+ * unset: the extension sets it empty when it supplies the secret itself.
+ */
+export const CREDENTIAL_COMMAND_SUFFIX = '_COMMAND';
+/** How long a credential command may run at start (ms). */
+export const CREDENTIAL_TIMEOUT_ENV = 'WARDEN_CREDENTIAL_TIMEOUT_MS';
+
 /** The data dir is `~/<DATA_DIR_NAME>` unless WARDEN_DATA_DIR names another (store/data-dir.ts resolves it). */
 export const DATA_DIR_NAME = '.warden';
 

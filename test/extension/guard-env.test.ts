@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENV, SECRET_ENV } from '../../core/protocol/index.ts';
+import { CREDENTIAL_COMMAND_SUFFIX, ENV, SECRET_ENV } from '../../core/protocol/index.ts';
 import { CursorRegistration, cursorMcpApi } from '../../extension/src/mcp/cursor-api.ts';
 import type { CursorMcpApi } from '../../extension/src/mcp/cursor-api.ts';
 import { buildGuardEnv, envDigest, withoutSecrets } from '../../extension/src/mcp/guard-env.ts';
 import { checkDataDir, checkGuardEnv } from '../../extension/src/mcp/preflight.ts';
 import { SETTING_DEFAULTS } from '../../extension/src/settings/schema.ts';
+import { resolveCredentialReferences } from '../../guard-server/credential-ref.ts';
 
 const TOKEN = 'shpat_' + 'f'.repeat(32);
 const base = { settings: SETTING_DEFAULTS, dataDir: '/data/w', instanceId: 'vscode-abc' };
@@ -64,6 +65,16 @@ describe('guard env', () => {
     assert.equal(env[ENV.cloudKeyId], 'k1');
     // The editor's own variables pass through VS Code's merge untouched: never in the managed env.
     assert.ok(!(ENV.shopifyBaseUrl in env));
+  });
+
+  it("a secret from SecretStorage wins over a …_COMMAND in the editor's environment", async () => {
+    const env = buildGuardEnv({ ...base, credentials: { shopify: { store: 'my-shop.myshopify.com', token: TOKEN }, http: {} } });
+    assert.equal(env[`${ENV.shopifyToken}${CREDENTIAL_COMMAND_SUFFIX}`], '');
+    assert.ok(!(`${ENV.metaToken}${CREDENTIAL_COMMAND_SUFFIX}` in env), 'only for the secrets the extension supplies');
+    // VS Code merges the managed env over the editor's: the guard then resolves the extension's token, runs nothing.
+    const editor = { [`${ENV.shopifyToken}${CREDENTIAL_COMMAND_SUFFIX}`]: 'printf from-the-editor' };
+    const resolved = await resolveCredentialReferences({ ...editor, ...env });
+    assert.equal(resolved[ENV.shopifyToken], TOKEN);
   });
 
   it('withoutSecrets drops every secret variable; the digest changes with any value', () => {

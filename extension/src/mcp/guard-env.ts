@@ -3,7 +3,7 @@
 // over the editor's own environment, so everything else (e.g. WARDEN_SHOPIFY_BASE_URL pointing
 // at a local stand-in) passes through unchanged. Pure.
 import { createHash } from 'node:crypto';
-import { ENV, SECRET_ENV } from '../../../core/protocol/env.ts';
+import { CREDENTIAL_COMMAND_SUFFIX, ENV, SECRET_ENV } from '../../../core/protocol/env.ts';
 import type { Credentials } from '../secrets/credentials.ts';
 import type { WardenSettings } from '../settings/schema.ts';
 
@@ -49,6 +49,9 @@ export function buildGuardEnv(input: GuardEnvInput): Record<string, string> {
     env[ENV.cloudKeyId] = c.cloud.keyId;
     env[ENV.cloudSecret] = c.cloud.secret;
   }
+  // A secret from SecretStorage wins over a `…_COMMAND` in the editor's own environment (the
+  // guard refuses both set): an empty command is unset.
+  for (const name of SECRET_ENV) if (name in env) env[name + CREDENTIAL_COMMAND_SUFFIX] = '';
   return env;
 }
 

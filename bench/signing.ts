@@ -4,29 +4,15 @@
 // Run: node --import tsx bench/signing.ts
 import { createHash, createHmac } from 'node:crypto';
 import { MAX_BATCH_EVENTS, signRequest, verifyRequest } from '../core/protocol/index.ts';
+import { SAMPLE_EVENT } from '../test/core/protocol/sample-event.ts';
 import { fmt, summary } from './stats.ts';
 
+// Guard-like ids and a fuller usage snapshot, so the body is the size a real batch is.
 const event = {
-  v: 2,
-  ts: 1_760_000_000_000,
+  ...SAMPLE_EVENT,
   session_id: '01JB0000000000000000SESSION',
   instance_id: 'guard-7f3a2c',
-  client: 'VS Code/1.139',
-  tool: 'shopify_graphql',
-  platform: 'shopify',
-  target: 'demo.myshopify.com',
-  method: 'POST',
-  endpoint: '/admin/api/{version}/graphql.json',
-  operation: 'mutation productDelete',
-  action: 'delete',
-  categories: ['product'],
-  status: 200,
-  latency_ms: 41.5,
-  risk_level: 3,
   rules: ['shopify.gql.productDelete', 'shopify.bulk.delete'],
-  outcome: 'forwarded',
-  error: null,
-  pii: { email: 0, phone: 0, card: 0, secret: 0 },
   usage: { cost: 10, available: 990, restore_rate: 50 },
 };
 const events = Array.from({ length: MAX_BATCH_EVENTS }, (_, i) => ({ ...event, id: `01JB${String(i).padStart(22, '0')}` }));

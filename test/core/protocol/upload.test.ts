@@ -18,31 +18,9 @@ import {
   parseUploadBatch,
   uploadError,
 } from '../../../core/protocol/index.ts';
+import { SAMPLE_EVENT } from './sample-event.ts';
 
-const event = {
-  v: 2,
-  id: '01JB0000000000000000000001',
-  ts: 1_760_000_000_000,
-  session_id: 's',
-  instance_id: 'i1',
-  client: 'VS Code/1.139',
-  tool: 'shopify_graphql',
-  platform: 'shopify',
-  target: 'demo.myshopify.com',
-  method: 'POST',
-  endpoint: '/admin/api/{version}/graphql.json',
-  operation: 'mutation productDelete',
-  action: 'delete',
-  categories: ['product'],
-  status: 200,
-  latency_ms: 41.5,
-  risk_level: 3,
-  rules: ['shopify.gql.productDelete'],
-  outcome: 'forwarded',
-  error: null,
-  pii: { email: 0, phone: 0, card: 0, secret: 0 },
-  usage: { cost: 10 },
-};
+const event = { ...SAMPLE_EVENT, instance_id: 'i1' };
 
 function events(n: number) {
   return Array.from({ length: n }, (_, i) => ({ ...event, id: `01JB${String(i).padStart(22, '0')}` }));

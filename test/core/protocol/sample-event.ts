@@ -1,0 +1,26 @@
+// One version-2 audit event (a Shopify product delete) for the wire-contract tests and the
+// signing bench: the shape a guard writes and uploads.
+export const SAMPLE_EVENT = {
+  v: 2,
+  id: '01JB0000000000000000000001',
+  ts: 1_760_000_000_000,
+  session_id: 's',
+  instance_id: 'i',
+  client: 'VS Code/1.139',
+  tool: 'shopify_graphql',
+  platform: 'shopify',
+  target: 'demo.myshopify.com',
+  method: 'POST',
+  endpoint: '/admin/api/{version}/graphql.json',
+  operation: 'mutation productDelete',
+  action: 'delete',
+  categories: ['product'],
+  status: 200,
+  latency_ms: 41.5,
+  risk_level: 3,
+  rules: ['shopify.gql.productDelete'],
+  outcome: 'forwarded',
+  error: null,
+  pii: { email: 0, phone: 0, card: 0, secret: 0 },
+  usage: { cost: 10 },
+};

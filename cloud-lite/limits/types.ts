@@ -1,0 +1,34 @@
+// The limiter and the replay guard: per-key burst limit on requests (a true sliding window) and
+// the nonce cache. Embedded (memory.ts) by default; shared and atomic across instances in Redis
+// (redis.ts) when REDIS_URL is set. The daily event quota is not here: it is counted in the
+// store, in the same transaction that stores the events, so duplicates never spend it.
+// Both implementations pass test/cloud-lite/limits.test.ts.
+
+export interface BurstDecision {
+  allowed: boolean;
+  /** Requests counted in the window, this one included when allowed. */
+  count: number;
+  /** When refused: seconds until a request would be allowed again (≥ 1). */
+  retryAfterSeconds: number;
+  /** When refused: unix ms at which the oldest counted request leaves the window. */
+  resetAt: number;
+}
+
+/** The back end (Redis) cannot answer: the service fails closed (503 service_unavailable). */
+export class LimiterUnavailableError extends Error {}
+
+export interface Limiter {
+  readonly kind: 'memory' | 'redis';
+  /**
+   * Records `nonce` for `keyId` unless already seen within `ttlSeconds`; true when it is new.
+   * Atomic across instances (Redis SET NX EX). Throws LimiterUnavailableError when it cannot tell.
+   */
+  claimNonce(keyId: string, nonce: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Counts one request for `keyId` in a sliding window of `windowMs` with at most `limit`
+   * requests; a refused request is not counted. Throws LimiterUnavailableError.
+   */
+  hitBurst(keyId: string, limit: number, windowMs: number): Promise<BurstDecision>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -14,16 +14,25 @@ export interface BurstDecision {
   resetAt: number;
 }
 
+/**
+ * `new`: first use, recorded. `replayed`: seen within the TTL. `before_epoch`: the request's
+ * timestamp is older than the nonce cache itself (it restarted empty: a process restart
+ * embedded, a Redis restart scaled out), so the cache cannot tell whether it is a replay; the
+ * service refuses it as stale. The guard signs every attempt afresh, so it only retries.
+ */
+export type NonceClaim = 'new' | 'replayed' | 'before_epoch';
+
 /** The back end (Redis) cannot answer: the service fails closed (503 service_unavailable). */
 export class LimiterUnavailableError extends Error {}
 
 export interface Limiter {
   readonly kind: 'memory' | 'redis';
   /**
-   * Records `nonce` for `keyId` unless already seen within `ttlSeconds`; true when it is new.
-   * Atomic across instances (Redis SET NX EX). Throws LimiterUnavailableError when it cannot tell.
+   * Records `nonce` for `keyId` unless already seen within `ttlSeconds`. `timestampSeconds` is
+   * the request's signed timestamp, compared with the cache's epoch (when it started empty).
+   * Atomic across instances (one Redis script). Throws LimiterUnavailableError when it cannot tell.
    */
-  claimNonce(keyId: string, nonce: string, ttlSeconds: number): Promise<boolean>;
+  claimNonce(keyId: string, nonce: string, ttlSeconds: number, timestampSeconds: number): Promise<NonceClaim>;
   /**
    * Counts one request for `keyId` in a sliding window of `windowMs` with at most `limit`
    * requests; a refused request is not counted. Throws LimiterUnavailableError.
@@ -31,4 +40,12 @@ export interface Limiter {
   hitBurst(keyId: string, limit: number, windowMs: number): Promise<BurstDecision>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface LimiterOptions {
+  /** Redis when set (shared by every instance); in-process otherwise. */
+  redisUrl?: string | null;
+  /** Key prefix in Redis (default "warden:"). */
+  prefix?: string;
+  onWarning?: (message: string) => void;
 }

@@ -124,3 +124,11 @@ export interface CloudStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface CloudStoreOptions {
+  /** The embedded SQLite file lives here (created 0700, the file 0600) unless databaseUrl is set. */
+  dataDir: string;
+  /** PostgreSQL when set. */
+  databaseUrl?: string | null;
+  onWarning?: (message: string) => void;
+}

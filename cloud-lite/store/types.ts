@@ -97,6 +97,12 @@ export interface AlertPageResult {
 /** A bad cursor from a client: the route answers 400 invalid_body. */
 export class InvalidCursorError extends Error {}
 
+/** createKey with a key id that already exists. */
+export class DuplicateKeyError extends Error {}
+
+/** The database was migrated by a newer build: this one refuses to run on it (never downgrades). */
+export class SchemaTooNewError extends Error {}
+
 export interface CloudStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs the versioned migrations not yet applied; safe when several instances start at once. */
@@ -130,5 +136,7 @@ export interface CloudStoreOptions {
   dataDir: string;
   /** PostgreSQL when set. */
   databaseUrl?: string | null;
+  /** PostgreSQL: connections in this instance's pool (default 10). */
+  poolSize?: number;
   onWarning?: (message: string) => void;
 }

@@ -1,0 +1,30 @@
+// The opaque page cursor of GET /v1/events and /v1/alerts: base64url of the JSON [ts, id] of the
+// last row served. Keyset pagination on (ts DESC, id DESC) resumes strictly after it, so rows
+// inserted meanwhile never shift a page and ties in ts are neither skipped nor repeated.
+import { InvalidCursorError } from './types.ts';
+
+export interface CursorPosition {
+  ts: number;
+  id: string;
+}
+
+export function encodeCursor(pos: CursorPosition): string {
+  return Buffer.from(JSON.stringify([pos.ts, pos.id]), 'utf8').toString('base64url');
+}
+
+/** Throws InvalidCursorError for anything encodeCursor did not produce. */
+export function decodeCursor(cursor: string): CursorPosition {
+  if (cursor.length === 0 || cursor.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError('invalid cursor');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('invalid cursor');
+  }
+  if (!Array.isArray(value) || value.length !== 2) throw new InvalidCursorError('invalid cursor');
+  const [ts, id] = value as unknown[];
+  if (typeof ts !== 'number' || !Number.isFinite(ts) || typeof id !== 'string' || id.length === 0 || id.length > 128) {
+    throw new InvalidCursorError('invalid cursor');
+  }
+  return { ts, id };
+}

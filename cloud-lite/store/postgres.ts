@@ -1,11 +1,345 @@
-// PostgreSQL store: coming in the next commit.
-import type { CloudStore } from './types.ts';
+// The shared store when cloud-lite runs as several stateless instances (DATABASE_URL). Every
+// write that must hold across instances is one transaction: the quota by a row lock on the
+// user's usage row, migrations by an advisory lock. Errors never carry SQL parameter values
+// (a pg error's detail quotes them): they are rethrown as PostgresStoreError with the SQLSTATE
+// or the network error code only, and the service answers 503.
+import pg from 'pg';
+import type { Alert, AuditEvent } from '../../core/types.ts';
+import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
+import { encodeCursor } from './cursor.ts';
+import { pendingMigrations, POSTGRES_MIGRATIONS } from './migrations.ts';
+import { afterCursor, checkLimit, eventConditions } from './query.ts';
+import { batchIds, result, splitBatch } from './quota.ts';
+import {
+  DuplicateKeyError,
+  InvalidCursorError,
+  SchemaTooNewError,
+  type AlertPageResult,
+  type AlertQuery,
+  type ApiKeyListing,
+  type ApiKeyRecord,
+  type CloudStore,
+  type EventPageResult,
+  type EventQuery,
+  type InsertEventsInput,
+  type InsertEventsResult,
+  type NewApiKey,
+  type Plan,
+  type VerifyKey,
+} from './types.ts';
 
 export interface PostgresStoreOptions {
   poolSize?: number | undefined;
   onWarning?: ((message: string) => void) | undefined;
 }
 
-export function openPostgresStore(_url: string, _opts: PostgresStoreOptions = {}): CloudStore {
-  throw new Error('the PostgreSQL store is not built yet');
+/** Serialises migrate() across instances: pg_advisory_xact_lock key ("warden" in ASCII). */
+const MIGRATION_LOCK = 0x77617264656e;
+
+/** A database failure, described without the statement's values. */
+export class PostgresStoreError extends Error {
+  constructor(
+    message: string,
+    /** SQLSTATE (e.g. 40001) or the network error code (e.g. ECONNREFUSED). */
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function safeError(err: unknown, what: string): Error {
+  if (
+    err instanceof DuplicateKeyError ||
+    err instanceof InvalidCursorError ||
+    err instanceof SchemaTooNewError ||
+    err instanceof RangeError ||
+    err instanceof PostgresStoreError
+  ) {
+    return err;
+  }
+  const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) return new PostgresStoreError(`PostgreSQL ${what} failed (SQLSTATE ${code})`, code);
+  return new PostgresStoreError(`PostgreSQL unavailable during ${what}${code === undefined ? '' : ` (${code})`}`, code);
+}
+
+interface KeyRow {
+  key_id: string;
+  user_id: string;
+  email: string;
+  plan: string;
+  created_at: string;
+  revoked_at: string | null;
+  rotated_at: string | null;
+  verify_key: Buffer;
+  previous_verify_key: Buffer | null;
+}
+
+type ListingRow = Omit<KeyRow, 'verify_key' | 'previous_verify_key'> & { active_secrets: number };
+
+/** bigint columns arrive as strings; unix ms fit a double exactly. */
+const ms = (v: string | null): number | null => (v === null ? null : Number(v));
+
+function toRecord(r: KeyRow): ApiKeyRecord {
+  const revoked = r.revoked_at !== null;
+  const verifyKeys: VerifyKey[] = revoked ? [] : [new Uint8Array(r.verify_key)];
+  if (!revoked && r.previous_verify_key !== null) verifyKeys.push(new Uint8Array(r.previous_verify_key));
+  return {
+    keyId: r.key_id,
+    user: r.user_id,
+    email: r.email,
+    plan: r.plan as Plan,
+    createdAt: Number(r.created_at),
+    revokedAt: ms(r.revoked_at),
+    verifyKeys,
+    rotatedAt: ms(r.rotated_at),
+  };
+}
+
+function storedEvent(body: string): AuditEvent {
+  const e = parseAuditEvent(JSON.parse(body));
+  if (e === null) throw new Error('a stored event no longer parses');
+  return e;
+}
+
+function storedAlert(body: string): Alert {
+  const a = parseAlert(JSON.parse(body));
+  if (a === null) throw new Error('a stored alert no longer parses');
+  return a;
+}
+
+export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): CloudStore {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    // A database that does not answer fails the request (503) rather than queueing it forever.
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle connection that dies (server restart) must not crash the process: the pool drops it.
+  pool.on('error', (err) => opts.onWarning?.(safeError(err, 'idle connection').message));
+  return new PostgresStore(pool);
+}
+
+class PostgresStore implements CloudStore {
+  readonly kind = 'postgres' as const;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async query<R extends pg.QueryResultRow>(what: string, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (err) {
+      throw safeError(err, what);
+    }
+  }
+
+  private async transaction<T>(what: string, body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw safeError(err, what);
+    }
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const value = await body(client);
+      await client.query('COMMIT');
+      return value;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw safeError(err, what);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction('migrate', async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)');
+      const applied = (await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version);
+      for (const m of pendingMigrations(POSTGRES_MIGRATIONS, applied)) {
+        await c.query(m.sql);
+        await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
+      }
+    });
+  }
+
+  async createKey(key: NewApiKey): Promise<void> {
+    const r = await this.query(
+      'createKey',
+      `INSERT INTO keys (key_id, user_id, email, plan, created_at, verify_key) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (key_id) DO NOTHING`,
+      [key.keyId, key.user, key.email, key.plan, key.createdAt, Buffer.from(key.verifyKey)],
+    );
+    if (r.rowCount === 0) throw new DuplicateKeyError(`key ${key.keyId} already exists`);
+  }
+
+  async getKey(keyId: string): Promise<ApiKeyRecord | null> {
+    const r = await this.query<KeyRow>('getKey', 'SELECT * FROM keys WHERE key_id = $1', [keyId]);
+    const row = r.rows[0];
+    return row === undefined ? null : toRecord(row);
+  }
+
+  async rotateKey(keyId: string, verifyKey: VerifyKey, at: number): Promise<boolean> {
+    const r = await this.query(
+      'rotateKey',
+      `UPDATE keys SET previous_verify_key = verify_key, verify_key = $1, rotated_at = $2
+       WHERE key_id = $3 AND revoked_at IS NULL`,
+      [Buffer.from(verifyKey), at, keyId],
+    );
+    return r.rowCount === 1;
+  }
+
+  async retireOldSecret(keyId: string): Promise<boolean> {
+    const r = await this.query(
+      'retireOldSecret',
+      'UPDATE keys SET previous_verify_key = NULL WHERE key_id = $1 AND revoked_at IS NULL AND previous_verify_key IS NOT NULL',
+      [keyId],
+    );
+    return r.rowCount === 1;
+  }
+
+  // The verify keys are erased, not just disabled: a revoked key has nothing left to leak.
+  async revokeKey(keyId: string, at: number): Promise<boolean> {
+    const r = await this.query(
+      'revokeKey',
+      `UPDATE keys SET revoked_at = $1, verify_key = ''::bytea, previous_verify_key = NULL
+       WHERE key_id = $2 AND revoked_at IS NULL`,
+      [at, keyId],
+    );
+    return r.rowCount === 1;
+  }
+
+  async listKeys(): Promise<ApiKeyListing[]> {
+    const r = await this.query<ListingRow>(
+      'listKeys',
+      `SELECT key_id, user_id, email, plan, created_at, revoked_at, rotated_at,
+         CASE WHEN revoked_at IS NOT NULL THEN 0 WHEN previous_verify_key IS NULL THEN 1 ELSE 2 END AS active_secrets
+       FROM keys ORDER BY created_at, key_id`,
+    );
+    return r.rows.map((row) => ({
+      keyId: row.key_id,
+      user: row.user_id,
+      email: row.email,
+      plan: row.plan as Plan,
+      createdAt: Number(row.created_at),
+      revokedAt: ms(row.revoked_at),
+      rotatedAt: ms(row.rotated_at),
+      activeSecrets: row.active_secrets,
+    }));
+  }
+
+  async insertEvents(input: InsertEventsInput): Promise<InsertEventsResult> {
+    const { user, keyId, day, receivedAt } = input;
+    return this.transaction('insertEvents', async (c) => {
+      // The usage row's lock serialises this user's batches across instances.
+      await c.query('INSERT INTO usage (user_id, day, count) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [user, day]);
+      const used = (await c.query<{ count: number }>('SELECT count FROM usage WHERE user_id = $1 AND day = $2 FOR UPDATE', [user, day]))
+        .rows[0]!.count;
+      const existing = await c.query<{ id: string }>('SELECT id FROM events WHERE user_id = $1 AND id = ANY($2::text[])', [
+        user,
+        batchIds(input.events),
+      ]);
+      const split = splitBatch(input.events, new Set(existing.rows.map((r) => r.id)), input.dailyQuota - used);
+      if (split.toStore.length > 0) {
+        const e = split.toStore;
+        const stored = await c.query<{ id: string }>(
+          `INSERT INTO events (user_id, id, ts, session_id, platform, risk_level, key_id, received_at, body)
+           SELECT $1, u.id, u.ts, u.session_id, u.platform, u.risk_level, $2, $3, u.body
+           FROM unnest($4::text[], $5::float8[], $6::text[], $7::text[], $8::smallint[], $9::text[])
+             AS u(id, ts, session_id, platform, risk_level, body)
+           ON CONFLICT DO NOTHING RETURNING id`,
+          [
+            user,
+            keyId,
+            receivedAt,
+            e.map((x) => x.id),
+            e.map((x) => x.ts),
+            e.map((x) => x.session_id),
+            e.map((x) => x.platform),
+            e.map((x) => x.risk_level),
+            e.map((x) => JSON.stringify(x)),
+          ],
+        );
+        // Only a batch counted against another day can race this one on an id: what it stored
+        // first is a duplicate here.
+        if (stored.rowCount !== e.length) {
+          const won = new Set(stored.rows.map((r) => r.id));
+          split.duplicates.push(...split.accepted.filter((id) => !won.has(id)));
+          split.accepted = split.accepted.filter((id) => won.has(id));
+        }
+      }
+      const usedToday = used + split.accepted.length;
+      if (split.accepted.length > 0) {
+        await c.query('UPDATE usage SET count = $1 WHERE user_id = $2 AND day = $3', [usedToday, user, day]);
+      }
+      return result(split, usedToday);
+    });
+  }
+
+  async usedOn(user: string, day: string): Promise<number> {
+    const r = await this.query<{ count: number }>('usedOn', 'SELECT count FROM usage WHERE user_id = $1 AND day = $2', [user, day]);
+    return r.rows[0]?.count ?? 0;
+  }
+
+  async pageEvents(q: EventQuery): Promise<EventPageResult> {
+    const limit = checkLimit(q.limit);
+    const values: unknown[] = [];
+    const param = (v: unknown): string => `$${values.push(v)}`;
+    const where = eventConditions(q, param);
+    const r = await this.query<{ id: string; ts: number; body: string }>(
+      'pageEvents',
+      `SELECT id, ts, body FROM events WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ${limit + 1}`,
+      values,
+    );
+    const page = r.rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      events: page.map((row) => storedEvent(row.body)),
+      nextCursor: r.rows.length > limit && last !== undefined ? encodeCursor(last) : null,
+    };
+  }
+
+  async insertAlerts(user: string, alerts: Alert[]): Promise<number> {
+    if (alerts.length === 0) return 0;
+    const r = await this.query(
+      'insertAlerts',
+      `INSERT INTO alerts (user_id, id, ts, body)
+       SELECT $1, u.id, u.ts, u.body FROM unnest($2::text[], $3::float8[], $4::text[]) AS u(id, ts, body)
+       ON CONFLICT DO NOTHING`,
+      [user, alerts.map((a) => a.id), alerts.map((a) => a.ts), alerts.map((a) => JSON.stringify(a))],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async pageAlerts(q: AlertQuery): Promise<AlertPageResult> {
+    const limit = checkLimit(q.limit);
+    const values: unknown[] = [];
+    const param = (v: unknown): string => `$${values.push(v)}`;
+    const where = [`user_id = ${param(q.user)}`, ...afterCursor(q.cursor, param)];
+    const r = await this.query<{ id: string; ts: number; body: string }>(
+      'pageAlerts',
+      `SELECT id, ts, body FROM alerts WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ${limit + 1}`,
+      values,
+    );
+    const page = r.rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      alerts: page.map((row) => storedAlert(row.body)),
+      nextCursor: r.rows.length > limit && last !== undefined ? encodeCursor(last) : null,
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.query('ping', 'SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
 }

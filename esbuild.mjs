@@ -43,6 +43,26 @@ await build({
 const wasm = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
 copyFileSync(wasm, join(outdir, 'sql-wasm.wasm'));
 
+// ---- cloud-lite, the ingestion service (cloud-lite/): a server bundle of its own ------------------
+// Never in the VSIX (.vscodeignore ships only the listed bundles). better-sqlite3 is a native
+// addon and pg's optional pg-native is never installed: both stay external, resolved from
+// node_modules at run time, so the bundle runs from the repo (or beside its node_modules).
+await build({
+  entryPoints: { 'cloud-lite': 'cloud-lite/main.ts' },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  banner,
+  logLevel: 'warning',
+  legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  external: ['better-sqlite3', 'pg-native'],
+});
+
 // ---- The risk dashboard page (extension/webview/) ----------------------------------------------
 // Browser code for the webview: one script and one stylesheet (its own CSS and uPlot's) in
 // dist/webview/, the only folder the panel lets the webview load from. No source maps: they

@@ -5,7 +5,8 @@
 // signing.ts. zod/mini, like event.ts, so the extension can read pages without classic zod.
 import * as z from 'zod/mini';
 import './zod-english.ts';
-import { AuditEventWireSchema, parseAuditEvent, type AuditEvent } from './event.ts';
+import { AlertSchema, AuditEventWireSchema, parseAuditEvent, type AuditEvent } from './event.ts';
+import { PLATFORMS, type Platform, type RiskLevel } from './vocabulary.ts';
 
 // ---- Endpoints, headers, limits ------------------------------------------------------------------
 
@@ -51,11 +52,17 @@ export const UPLOAD_ERROR_CODES = [
   'invalid_body',
   'rate_limited',
   'quota_exceeded',
+  // Service-side answers beyond the batch contract (cloud-lite): unknown path, wrong method,
+  // a client too slow to send its request, a back end that cannot answer (fail closed).
+  'not_found',
+  'method_not_allowed',
+  'request_timeout',
+  'service_unavailable',
 ] as const;
 export type UploadErrorCode = (typeof UPLOAD_ERROR_CODES)[number];
 
 /** The HTTP status each error code is answered with. */
-export const UPLOAD_ERROR_STATUS: Readonly<Record<UploadErrorCode, 400 | 401 | 413 | 429>> = {
+export const UPLOAD_ERROR_STATUS: Readonly<Record<UploadErrorCode, 400 | 401 | 404 | 405 | 408 | 413 | 429 | 503>> = {
   bad_signature: 401,
   stale_timestamp: 401,
   replayed_nonce: 401,
@@ -64,16 +71,31 @@ export const UPLOAD_ERROR_STATUS: Readonly<Record<UploadErrorCode, 400 | 401 | 4
   invalid_body: 400,
   rate_limited: 429,
   quota_exceeded: 429,
+  not_found: 404,
+  method_not_allowed: 405,
+  request_timeout: 408,
+  service_unavailable: 503,
 };
 
 export const UploadErrorResponseSchema = z.object({
-  error: z.object({ code: z.enum(UPLOAD_ERROR_CODES), message: z.string() }),
+  error: z.object({
+    code: z.enum(UPLOAD_ERROR_CODES),
+    message: z.string(),
+    /** 429 and 503: seconds to wait, as in the Retry-After header. */
+    retry_after: z.optional(z.number().check(z.int(), z.nonnegative())),
+    /** 429: when the limit resets (ISO 8601, UTC). */
+    reset_at: z.optional(z.string()),
+  }),
 });
 export type UploadErrorResponse = z.infer<typeof UploadErrorResponseSchema>;
 
 /** An error answer: its status and its JSON body. The message must hold no secret, signature or body. */
-export function uploadError(code: UploadErrorCode, message: string): { status: number; body: UploadErrorResponse } {
-  return { status: UPLOAD_ERROR_STATUS[code], body: { error: { code, message } } };
+export function uploadError(
+  code: UploadErrorCode,
+  message: string,
+  extra: { retry_after?: number; reset_at?: string } = {},
+): { status: number; body: UploadErrorResponse } {
+  return { status: UPLOAD_ERROR_STATUS[code], body: { error: { code, message, ...extra } } };
 }
 
 // ---- POST /v1/batches ----------------------------------------------------------------------------
@@ -197,3 +219,59 @@ export const EventsPageSchema = z.object({
   next_cursor: z.nullable(cursor),
 });
 export type EventsPage = z.infer<typeof EventsPageSchema>;
+
+/** The filters of `GET /v1/events`, besides paging. Times are unix milliseconds on the event's ts: since inclusive, until exclusive. */
+export interface EventsFilter {
+  since?: number;
+  until?: number;
+  platform?: Platform;
+  /** Events at this risk level or above. */
+  minRisk?: RiskLevel;
+  session?: string;
+}
+
+const EVENTS_PARAMS = new Set(['limit', 'cursor', 'since', 'until', 'platform', 'risk', 'session']);
+const MILLIS = /^(0|[1-9][0-9]{0,15})$/;
+
+/**
+ * `?limit&cursor&since&until&platform&risk&session`: paging as parseEventsQuery, then the
+ * filters, each at most once; an unknown parameter is refused rather than ignored, so a typo
+ * never widens a query silently.
+ */
+export function parseEventsRequest(search: string): UploadParseResult<EventsQuery & EventsFilter> {
+  const paging = parseEventsQuery(search);
+  if (!paging.ok) return paging;
+  const params = [...new URLSearchParams(search)];
+  const bad = (message: string): UploadParseResult<never> => ({ ok: false, code: 'invalid_body', message });
+  const out: EventsQuery & EventsFilter = { ...paging.value };
+  const seen = new Set<string>();
+  for (const [name, value] of params) {
+    if (!EVENTS_PARAMS.has(name)) return bad(`unknown parameter ${JSON.stringify(name.slice(0, 32))}`);
+    if (seen.has(name)) return bad(`${name} may appear once`);
+    seen.add(name);
+    if (name === 'since' || name === 'until') {
+      if (!MILLIS.test(value)) return bad(`${name} must be unix milliseconds, digits only`);
+      out[name] = Number(value);
+    } else if (name === 'platform') {
+      if (!(PLATFORMS as readonly string[]).includes(value)) return bad(`platform must be one of ${PLATFORMS.join(', ')}`);
+      out.platform = value as Platform;
+    } else if (name === 'risk') {
+      if (!/^[0-3]$/.test(value)) return bad('risk must be a level from 0 to 3 (the minimum)');
+      out.minRisk = Number(value) as RiskLevel;
+    } else if (name === 'session') {
+      if (!id.safeParse(value).success) return bad('session must be 1 to 128 characters');
+      out.session = value;
+    }
+  }
+  if (out.since !== undefined && out.until !== undefined && out.since > out.until) return bad('since is after until');
+  return { ok: true, value: out };
+}
+
+// ---- GET /v1/alerts ------------------------------------------------------------------------------
+
+/** A page of alerts, newest first; paged like events (`?limit=N&cursor=C`, parseEventsQuery). */
+export const AlertsPageSchema = z.object({
+  alerts: z.array(AlertSchema).check(z.maxLength(MAX_EVENTS_PAGE)),
+  next_cursor: z.nullable(cursor),
+});
+export type AlertsPage = z.infer<typeof AlertsPageSchema>;

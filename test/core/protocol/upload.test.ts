@@ -14,7 +14,9 @@ import {
   UploadAcceptedSchema,
   UploadErrorResponseSchema,
   decodeUploadBatch,
+  AlertsPageSchema,
   parseEventsQuery,
+  parseEventsRequest,
   parseUploadBatch,
   uploadError,
 } from '../../../core/protocol/index.ts';
@@ -49,12 +51,25 @@ describe('upload contract: constants', () => {
       invalid_body: 400,
       rate_limited: 429,
       quota_exceeded: 429,
+      not_found: 404,
+      method_not_allowed: 405,
+      request_timeout: 408,
+      service_unavailable: 503,
     });
     assert.deepEqual(Object.keys(UPLOAD_ERROR_STATUS).sort(), [...UPLOAD_ERROR_CODES].sort());
     assert.deepEqual(uploadError('replayed_nonce', 'nonce seen'), {
       status: 401,
       body: { error: { code: 'replayed_nonce', message: 'nonce seen' } },
     });
+  });
+
+  it('429 and 503 answers may carry retry_after and reset_at, which the error schema keeps', () => {
+    const e = uploadError('rate_limited', 'slow down', { retry_after: 7, reset_at: '2026-01-01T00:00:07.000Z' });
+    assert.equal(e.status, 429);
+    const parsed = UploadErrorResponseSchema.parse(e.body);
+    assert.equal(parsed.error.retry_after, 7);
+    assert.equal(parsed.error.reset_at, '2026-01-01T00:00:07.000Z');
+    assert.equal(UploadErrorResponseSchema.safeParse({ error: { code: 'rate_limited', message: 'm', retry_after: -1 } }).success, false);
   });
 });
 
@@ -171,5 +186,56 @@ describe('upload contract: the events query', () => {
       const r = parseEventsQuery(q);
       assert.equal(r.ok ? 'ok' : r.code, 'invalid_body', q);
     }
+  });
+});
+
+describe('upload contract: GET /v1/events filters', () => {
+  it('reads paging and every filter', () => {
+    assert.deepEqual(parseEventsRequest('?limit=5&since=10&until=20&platform=meta&risk=2&session=s-1'), {
+      ok: true,
+      value: { limit: 5, cursor: null, since: 10, until: 20, platform: 'meta', minRisk: 2, session: 's-1' },
+    });
+    assert.deepEqual(parseEventsRequest(''), { ok: true, value: { limit: 100, cursor: null } });
+  });
+
+  it('refuses unknown, repeated or malformed filters and an inverted range', () => {
+    for (const q of [
+      'bogus=1',
+      'since=-1',
+      'since=1.5',
+      'since=',
+      'until=abc',
+      'platform=tiktok',
+      'risk=4',
+      'risk=-1',
+      'risk=01',
+      'session=',
+      `session=${'x'.repeat(129)}`,
+      'platform=meta&platform=shopify',
+      'since=20&until=10',
+      'limit=0',
+    ]) {
+      const r = parseEventsRequest(q);
+      assert.equal(r.ok ? 'ok' : r.code, 'invalid_body', q);
+    }
+  });
+});
+
+describe('upload contract: GET /v1/alerts page', () => {
+  it('accepts a page of alerts and refuses a malformed one', () => {
+    const alert = {
+      id: 'a1',
+      ts: 1,
+      session_id: 's',
+      instance_id: 'i',
+      rule: 'consecutive_deletes',
+      severity: 'critical',
+      message: '3 deletes',
+      event_ids: ['e1'],
+    };
+    assert.equal(AlertsPageSchema.safeParse({ alerts: [alert], next_cursor: null }).success, true);
+    assert.equal(AlertsPageSchema.safeParse({ alerts: [], next_cursor: 'c' }).success, true);
+    assert.equal(AlertsPageSchema.safeParse({ alerts: [{ ...alert, severity: 'loud' }], next_cursor: null }).success, false);
+    assert.equal(AlertsPageSchema.safeParse({ alerts: [] }).success, false);
   });
 });

@@ -245,9 +245,18 @@ class PostgresStore implements CloudStore {
         user,
         batchIds(input.events),
       ]);
-      const split = splitBatch(input.events, new Set(existing.rows.map((r) => r.id)), input.dailyQuota - used);
-      if (split.toStore.length > 0) {
-        const e = split.toStore;
+      const have = new Set(existing.rows.map((r) => r.id));
+      // Collected here, stored below in one statement.
+      const e: AuditEvent[] = [];
+      const split = splitBatch(input.events, input.dailyQuota - used, {
+        store: (event) => {
+          if (have.has(event.id)) return false;
+          e.push(event);
+          return true;
+        },
+        exists: (id) => have.has(id),
+      });
+      if (e.length > 0) {
         const stored = await c.query<{ id: string }>(
           `INSERT INTO events (user_id, id, ts, session_id, platform, risk_level, key_id, received_at, body)
            SELECT $1, u.id, u.ts, u.session_id, u.platform, u.risk_level, $2, $3, u.body

@@ -1,34 +1,45 @@
-// How a batch splits into accepted, duplicate and refused ids, given which ids the user already
-// has and how much of the day's quota is left. Both back ends run it inside the transaction that
-// holds the user's usage row, so the split is exact across instances.
+// How a batch splits into accepted, duplicate and refused ids, given how much of the day's quota
+// is left. Both back ends run it inside the transaction that holds the user's usage row, so the
+// split is exact across instances.
 import type { AuditEvent } from '../../core/types.ts';
 import type { InsertEventsResult } from './types.ts';
 
 export interface BatchSplit {
-  /** To store, in batch order. */
-  toStore: AuditEvent[];
   accepted: string[];
   duplicates: string[];
   refused: string[];
 }
 
-export function splitBatch(events: readonly AuditEvent[], existing: ReadonlySet<string>, remaining: number): BatchSplit {
+/** How a back end stores one event of the batch, inside the quota's transaction. */
+export interface BatchStorage {
+  /** Stores the event; false when the user already has its id (nothing stored). */
+  store(event: AuditEvent): boolean;
+  /** Whether the user already has the id (asked only once the quota is spent). */
+  exists(id: string): boolean;
+}
+
+/** Walks the batch in order: repeats are duplicates, new ids are stored until the quota is spent. */
+export function splitBatch(events: readonly AuditEvent[], remaining: number, storage: BatchStorage): BatchSplit {
   const stored = new Set<string>();
   const refused = new Set<string>();
-  const split: BatchSplit = { toStore: [], accepted: [], duplicates: [], refused: [] };
+  const split: BatchSplit = { accepted: [], duplicates: [], refused: [] };
   let left = Math.max(0, remaining);
   for (const e of events) {
-    if (existing.has(e.id) || stored.has(e.id)) {
+    if (stored.has(e.id)) {
       split.duplicates.push(e.id);
-      continue;
-    }
-    // A repeat of a refused id is still not stored: listed once, in refused.
-    if (refused.has(e.id)) continue;
-    if (left > 0) {
+    } else if (refused.has(e.id)) {
+      // A repeat of a refused id is still not stored: listed once, in refused.
+    } else if (left > 0) {
+      if (storage.store(e)) {
+        left--;
+        split.accepted.push(e.id);
+      } else {
+        split.duplicates.push(e.id);
+      }
       stored.add(e.id);
-      left--;
-      split.toStore.push(e);
-      split.accepted.push(e.id);
+    } else if (storage.exists(e.id)) {
+      split.duplicates.push(e.id);
+      stored.add(e.id);
     } else {
       refused.add(e.id);
       split.refused.push(e.id);

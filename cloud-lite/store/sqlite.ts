@@ -11,7 +11,7 @@ import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
 import { encodeCursor } from './cursor.ts';
 import { pendingMigrations, SQLITE_MIGRATIONS } from './migrations.ts';
 import { afterCursor, checkLimit, eventConditions } from './query.ts';
-import { batchIds, result, splitBatch } from './quota.ts';
+import { result, splitBatch } from './quota.ts';
 import {
   DuplicateKeyError,
   type AlertPageResult,
@@ -188,22 +188,17 @@ class SqliteStore implements CloudStore {
       .transaction(() => {
         this.stmt('INSERT INTO usage (user_id, day, count) VALUES (?, ?, 0) ON CONFLICT DO NOTHING').run(user, day);
         const used = (this.stmt('SELECT count FROM usage WHERE user_id = ? AND day = ?').get(user, day) as { count: number }).count;
-        const existing = new Set(
-          (
-            this.stmt('SELECT id FROM events WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))').all(
-              user,
-              JSON.stringify(batchIds(input.events)),
-            ) as { id: string }[]
-          ).map((r) => r.id),
-        );
-        const split = splitBatch(input.events, existing, input.dailyQuota - used);
+        // ON CONFLICT DO NOTHING tells a duplicate by its change count: no lookup per new event.
         const insert = this.stmt(
           `INSERT INTO events (user_id, id, ts, session_id, platform, risk_level, key_id, received_at, body)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         );
-        for (const e of split.toStore) {
-          insert.run(user, e.id, e.ts, e.session_id, e.platform, e.risk_level, keyId, receivedAt, JSON.stringify(e));
-        }
+        const exists = this.stmt('SELECT 1 FROM events WHERE user_id = ? AND id = ?').pluck();
+        const split = splitBatch(input.events, input.dailyQuota - used, {
+          store: (e) =>
+            insert.run(user, e.id, e.ts, e.session_id, e.platform, e.risk_level, keyId, receivedAt, JSON.stringify(e)).changes === 1,
+          exists: (id) => exists.get(user, id) !== undefined,
+        });
         const usedToday = used + split.accepted.length;
         if (split.accepted.length > 0) this.stmt('UPDATE usage SET count = ? WHERE user_id = ? AND day = ?').run(usedToday, user, day);
         return result(split, usedToday);

@@ -58,9 +58,13 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // A kept-alive connection becomes idle once its request is answered: close it then
+        // rather than after the keep-alive timeout.
         server.closeIdleConnections();
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         const grace = setTimeout(() => server.closeAllConnections(), config.timeouts.shutdownGraceMs);
         await stopped;
+        clearInterval(sweep);
         clearTimeout(grace);
         await Promise.allSettled([store.close(), lim.close()]);
       })());

@@ -120,7 +120,8 @@ export async function answer(res: Response): Promise<Answer> {
 /** Writes `chunks` to a raw socket (pausing `gapMs` between them), then reads until the server closes. */
 export function rawExchange(
   port: number,
-  chunks: (string | Buffer)[],
+  /** A promise in the list is awaited, then its value written: the test decides when the rest goes. */
+  chunks: (string | Buffer | Promise<string | Buffer>)[],
   opts: { gapMs?: number; endAfter?: boolean; timeoutMs?: number } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -140,8 +141,9 @@ export function rawExchange(
     socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? finish() : reject(err)));
     socket.on('connect', async () => {
       for (const c of chunks) {
+        const data = await c;
         if (socket.destroyed) return;
-        socket.write(c);
+        socket.write(data);
         if (opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs));
       }
       if (opts.endAfter && !socket.destroyed) socket.end();

@@ -4,7 +4,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, type Socket } from 'node:net';
-import { batchBody, createKey, makeEvents, send, startTestService, type TestKey, type TestService } from './http-client.ts';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../helpers/services.ts';
+import {
+  batchBody,
+  createKey,
+  makeEvents,
+  parseRaw,
+  rawExchange,
+  send,
+  signedHeaders,
+  startTestService,
+  type TestKey,
+  type TestService,
+} from './http-client.ts';
 
 describe('cloud-lite service: ingest, quota, paging', () => {
   let svc: TestService;
@@ -223,5 +235,102 @@ describe('cloud-lite service: burst limit, connection cap, failing closed', () =
     const h = await fetch(svc.url + '/healthz');
     assert.equal(h.status, 503);
     assert.equal(((await h.json()) as any).ok, false);
+  });
+});
+
+describe('cloud-lite service: shutdown', () => {
+  it('stops accepting, finishes the request in flight, then closes the store', async () => {
+    const svc = await startTestService();
+    try {
+      const key = await createKey(svc, 'frank', 'pro');
+      const body = batchBody(makeEvents(3));
+      const h = await signedHeaders({ path: '/v1/batches', body, key });
+      const head =
+        'POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        Object.entries(h)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('') +
+        `Content-Length: ${body.length}\r\n\r\n`;
+      const arrived = new Promise((r) => svc.server.once('request', r));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const exchange = rawExchange(svc.port, [head, body.slice(0, 20), gate.then(() => body.slice(20))]);
+      await arrived;
+      const closing = svc.close();
+      // New connections are refused while the request in flight goes on.
+      await assert.rejects(fetch(svc.url + '/healthz'));
+      release();
+      const answer = parseRaw(await exchange);
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.json, { accepted: 3, duplicates: 0 });
+      await closing;
+      await assert.rejects(svc.store.ping());
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
+describe('cloud-lite service on PostgreSQL + Redis', () => {
+  let pg: PostgresServer;
+  let redis: RedisServer;
+  let svc: TestService;
+  let key: TestKey;
+  before(async () => {
+    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    svc = await startTestService({ DATABASE_URL: pg.createDatabase('svc'), REDIS_URL: redis.url, CLOUD_LITE_QUOTA_FREE: '5' });
+    key = await createKey(svc, 'grace', 'free');
+  });
+  after(async () => {
+    await svc?.stop();
+    await Promise.all([pg?.destroy(), redis?.destroy()]);
+  });
+
+  it('says which back ends it runs on', async () => {
+    assert.match(svc.readyLine, /^cloud-lite listening on http:\/\/127\.0\.0\.1:\d+ \(postgres, redis\)$/);
+    const r = await fetch(svc.url + '/healthz');
+    assert.deepEqual(await r.json(), { ok: true, store: { kind: 'postgres', ok: true }, limiter: { kind: 'redis', ok: true } });
+  });
+
+  it('ingests with duplicates, refuses a replay, and splits a batch at the quota', async () => {
+    const events = makeEvents(3);
+    const o = { path: '/v1/batches', body: batchBody(events), key };
+    const h = await signedHeaders(o);
+    assert.deepEqual((await send(svc.url, o, h)).json, { accepted: 3, duplicates: 0 });
+    assert.equal((await send(svc.url, o, h)).json.error.code, 'replayed_nonce');
+    const more = makeEvents(4);
+    const r = await send(svc.url, { path: '/v1/batches', body: batchBody([...events, ...more]), key });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.accepted, 2);
+    assert.equal(r.json.duplicates, 3);
+    assert.deepEqual(
+      r.json.refused.ids,
+      more.slice(2).map((e) => e.id),
+    );
+    const page = await send(svc.url, { method: 'GET', path: '/v1/events?limit=2', key });
+    assert.equal(page.json.events.length, 2);
+    assert.ok(page.json.next_cursor);
+  });
+
+  it('Redis down: fails closed with 503 (healthz too); Redis back: serves again', async () => {
+    await redis.stop();
+    const r = await send(svc.url, { method: 'GET', path: '/v1/alerts', key });
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.json.error.code, 'service_unavailable');
+    assert.ok(Number(r.headers.get('retry-after')) >= 1);
+    assert.equal((await fetch(svc.url + '/healthz')).status, 503);
+
+    await redis.start();
+    // The limiter reconnects with backoff, and an emptied Redis refuses requests signed before
+    // its new epoch as stale: the guard signs afresh each attempt, as here.
+    const until = Date.now() + 20_000;
+    let last: Awaited<ReturnType<typeof send>>;
+    do {
+      await new Promise((res) => setTimeout(res, 200));
+      last = await send(svc.url, { method: 'GET', path: '/v1/alerts', key });
+      assert.ok([200, 503].includes(last.status) || last.json?.error?.code === 'stale_timestamp', last.text);
+    } while (last.status !== 200 && Date.now() < until);
+    assert.equal(last.status, 200, last.text);
+    assert.equal((await fetch(svc.url + '/healthz')).status, 200);
   });
 });

@@ -349,6 +349,8 @@ class PostgresStore implements CloudStore {
   }
 
   async close(): Promise<void> {
+    // pg throws on a second end(); closing twice is harmless here, as in SQLite.
+    if (this.pool.ended || this.pool.ending) return;
     await this.pool.end();
   }
 }

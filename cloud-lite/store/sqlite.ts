@@ -61,15 +61,6 @@ export function openSqliteStore(dataDir: string): CloudStore {
   return new SqliteStore(db);
 }
 
-/** Opens a file as is (tests of the migrations). */
-export function sqliteStoreAt(file: string): CloudStore {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  return new SqliteStore(db);
-}
-
 function toRecord(r: KeyRow): ApiKeyRecord {
   const revoked = r.revoked_at !== null;
   const verifyKeys: VerifyKey[] = revoked ? [] : [new Uint8Array(r.verify_key)];

@@ -70,7 +70,9 @@ export interface EventQuery {
   limit: number;
   /** Opaque, from a previous page's nextCursor. */
   cursor: string | null;
+  /** Unix ms on the event's ts, inclusive. */
   since?: number;
+  /** Unix ms on the event's ts, exclusive. */
   until?: number;
   platform?: Platform;
   minRisk?: RiskLevel;

@@ -82,6 +82,12 @@ function storeSuite(backend: Backend): void {
     await store.ping();
   });
 
+  test('close twice is harmless', async () => {
+    const s = await openCloudStore(opts);
+    await s.close();
+    await s.close();
+  });
+
   test('keys: create, get, duplicate refused, rotate, retire, revoke, list', async () => {
     const v1 = new Uint8Array(32).fill(1);
     const v2 = new Uint8Array(32).fill(2);

@@ -35,6 +35,10 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
     maxEvents: config.maxEvents,
     onWarning: (m) => log(`store: ${m}`),
   });
+  // Off entirely without WARDEN_CLOUD_URL: no timer, no file, no sql.js, no socket.
+  const uploader = config.cloud
+    ? (await import('./upload/uploader.ts')).startUploader({ dataDir: config.dataDir, cloud: config.cloud, instanceId, log, redact })
+    : null;
   // Checked on every call and by warden_status (one stat() each): no poller.
   const control = new ControlWatcher(config.dataDir, config.policy, log, { autoPause: config.autoPause });
 
@@ -97,6 +101,8 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    // At most ~1 s for a batch in flight; the position stays at the last acknowledged batch.
+    await uploader?.close();
     try {
       await store.close();
     } catch (err) {

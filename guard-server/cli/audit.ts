@@ -6,6 +6,7 @@ import { openAuditReader, type AuditFilter } from '../../store/index.ts';
 import { UsageError } from './index.ts';
 import { writeOut } from './lines.ts';
 import { dataDirFrom, parseTime } from './options.ts';
+import { ENV } from '../../core/protocol/env.ts';
 
 const HELP = `Usage: warden-guard audit [options]
 Lists the audit log, newest first.
@@ -19,6 +20,7 @@ Lists the audit log, newest first.
   --session ID         one agent session
   --tool NAME          e.g. shopify_graphql
   --since T / --until T  unix ms, ISO date, or an age such as 30m, 12h, 7d
+  --upload-status      uploads to cloud-lite: backlog, last success, last error (with --json: one object)
   --data-dir DIR       default WARDEN_DATA_DIR or ~/.warden
 `;
 
@@ -53,6 +55,7 @@ export async function runAudit(args: string[]): Promise<number> {
         since: { type: 'string' },
         until: { type: 'string' },
         'data-dir': { type: 'string' },
+        'upload-status': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -64,6 +67,10 @@ export async function runAudit(args: string[]): Promise<number> {
     return 0;
   }
   if (o.json && o.csv) throw new UsageError('choose one of --json and --csv');
+  if (o['upload-status']) {
+    if (o.csv) throw new UsageError('--upload-status prints text or --json');
+    return printUploadStatus(dataDirFrom(o['data-dir'] !== undefined ? ['--data-dir', o['data-dir']] : []), o.json === true);
+  }
   const filter: AuditFilter = {};
   if (o.platform !== undefined) {
     if (!['shopify', 'meta', 'generic'].includes(o.platform)) throw new UsageError('--platform takes shopify, meta or generic');
@@ -108,6 +115,28 @@ export async function runAudit(args: string[]): Promise<number> {
   } finally {
     reader.close();
   }
+}
+
+/** From the data dir alone (status.json + a fresh backlog count): works without a guard running. */
+async function printUploadStatus(dataDir: string, json: boolean): Promise<number> {
+  const { countBacklog } = await import('../upload/backlog.ts');
+  const { uploadReport } = await import('../upload/report.ts');
+  const url = process.env[ENV.cloudUrl] || null;
+  const r = uploadReport(dataDir, url, url !== null, await countBacklog(dataDir));
+  if (json) {
+    await writeOut(JSON.stringify(r) + '\n');
+    return 0;
+  }
+  const lines = [
+    `uploads     ${r.enabled ? 'on' : 'off (WARDEN_CLOUD_URL is not set here)'}${r.cloud ? ` to ${r.cloud}` : ''}`,
+    `backlog     ${r.backlog ?? 0} folded events not uploaded`,
+    `last ok     ${r.last_success ?? 'never'}`,
+    `last error  ${r.last_error ? `${r.last_error.at} ${r.last_error.code}: ${r.last_error.message}` : 'none'}`,
+    ...(r.paused_until ? [`paused      until ${r.paused_until}`] : []),
+    `totals      ${r.accepted_total} accepted, ${r.duplicates_total} duplicates, ${r.rejected_total} rejected, ${r.lost_to_retention} lost to retention (${r.lost_segments} segments)`,
+  ];
+  await writeOut(lines.join('\n') + '\n');
+  return 0;
 }
 
 function alertCsv(a: Alert): string {

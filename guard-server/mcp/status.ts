@@ -1,8 +1,9 @@
 // What warden_status reports: configuration facts (never secrets), the control state (policy,
-// pause with who/when/why, auto-pause) as of this call, and this session's activity.
+// pause with who/when/why, auto-pause) as of this call, this session's activity, and uploads.
 import { scrubText } from '../../core/scrub/scrubber.ts';
 import type { GuardContext } from '../pipeline.ts';
 import type { GuardSession } from '../session.ts';
+import { uploadReport } from '../upload/report.ts';
 
 export function statusReport(ctx: GuardContext, session: GuardSession) {
   const { config, control } = ctx;
@@ -41,6 +42,8 @@ export function statusReport(ctx: GuardContext, session: GuardSession) {
       outcomes: session.outcomes,
       risk_levels: session.riskLevels,
     },
+    /** Uploads to cloud-lite, as the data dir's upload lease holder last wrote them. */
+    upload: uploadReport(config.dataDir, config.cloud?.url ?? null, config.cloud !== null),
     recent_alerts: session.recentAlerts.map((a) => ({
       id: a.id,
       ts: new Date(a.ts).toISOString(),

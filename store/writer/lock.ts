@@ -5,6 +5,8 @@
 // it, so two contenders cannot both remove a lock and both believe they own the next one.
 // The holder re-verifies its token before every save (verify()), which closes the remaining
 // window (e.g. a holder that was suspended for longer than STALE_MS).
+// The same lease guards other single-holder jobs in the data dir under another file name
+// (the uploader's upload.lock).
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -70,8 +72,8 @@ export class StoreLock {
   private readonly breakPath: string;
   private token: string | null = null;
 
-  constructor(dataDir: string) {
-    this.path = join(dataDir, LOCK_FILE);
+  constructor(dataDir: string, fileName: string = LOCK_FILE) {
+    this.path = join(dataDir, fileName);
     this.breakPath = this.path + '.break';
   }
 

@@ -8,6 +8,8 @@ const benches = [
   'bench/classify.ts',
   'bench/rules.ts',
   'bench/signing.ts',
+  'bench/limiter.ts',
+  'bench/ingest.ts',
   'bench/sequence.ts',
   'bench/overhead.ts',
   'bench/store.ts',

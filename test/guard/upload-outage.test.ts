@@ -54,7 +54,7 @@ describe('uploader: cloud-lite down 2 minutes while the guard records 1,000 even
     const cloudUrl = `http://127.0.0.1:${port}`;
 
     const downSince = Date.now();
-    guard = await startGuard(
+    const g = await startGuard(
       guardEnv({
         dataDir: guardDir,
         extra: {
@@ -66,8 +66,9 @@ describe('uploader: cloud-lite down 2 minutes while the guard records 1,000 even
         },
       }),
     );
+    guard = g;
     for (let i = 0; i < EVENTS; i++) {
-      const r = await guard.call('http_request', { method: 'GET', url: `http://127.0.0.1:${upstreamPort}/items/${i}` });
+      const r = await g.call('http_request', { method: 'GET', url: `http://127.0.0.1:${upstreamPort}/items/${i}` });
       assert.equal(r.isError, false);
     }
     // The uploader fails against the closed port and says so; the guard keeps serving.

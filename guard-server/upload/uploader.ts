@@ -86,12 +86,13 @@ export class Uploader {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.running) {
+    const running = this.running;
+    if (running) {
       let wait: NodeJS.Timeout | undefined;
-      await Promise.race([this.running, new Promise((r) => (wait = setTimeout(r, CLOSE_WAIT_MS)))]);
+      await Promise.race([running, new Promise((r) => (wait = setTimeout(r, CLOSE_WAIT_MS)))]);
       clearTimeout(wait);
       this.abort.abort();
-      await this.running.catch(() => {});
+      await running.catch(() => {});
     }
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.lease.release();

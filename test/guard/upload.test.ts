@@ -1,0 +1,192 @@
+// The uploader in this process against a fake cloud-lite (real HTTP, real signatures, real
+// segment files): batching, exactly-once, Retry-After, quota, outage, a bad event, a body cap,
+// two uploaders on one data dir. Short intervals through the uploader's own options.
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { MAX_BATCH_EVENTS } from '../../core/protocol/upload.ts';
+import { Uploader, type UploaderOptions } from '../../guard-server/upload/uploader.ts';
+import { readPosition, readStatus } from '../../guard-server/upload/state.ts';
+import { FakeCloud, tooMany, type FakeCloudOptions } from './fixtures/fake-cloud.ts';
+import { seedFoldedEvents } from './fixtures/fake-cloud-seed.ts';
+import { tempDir } from '../helpers/guard.ts';
+
+const KEY = { keyId: 'test-key', secret: 'upload-secret-0123456789abcdef' };
+const cleanups: (() => Promise<void> | void)[] = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function cloud(over: Partial<FakeCloudOptions> = {}): Promise<FakeCloud> {
+  const c = await new FakeCloud({ ...KEY, ...over }).start();
+  cleanups.push(() => c.stop());
+  return c;
+}
+
+function dataDir(): string {
+  const dir = tempDir('warden-upload-');
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function uploader(dir: string, c: FakeCloud, over: Partial<UploaderOptions> = {}, logs: string[] = []): Uploader {
+  const u = new Uploader({
+    dataDir: dir,
+    cloud: { url: c.url, ...KEY, intervalMs: 300 },
+    instanceId: 'inst-test',
+    log: (m) => logs.push(m),
+    redact: (s) => s.split(KEY.secret).join('[REDACTED]'),
+    firstDelayMs: 0,
+    backoffBaseMs: 50,
+    ...over,
+  });
+  cleanups.push(() => u.close());
+  u.start();
+  return u;
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function assertEachOnce(c: FakeCloud, ids: readonly string[]): void {
+  for (const id of ids) assert.equal(c.receipts.get(id), 1, `event ${id} received ${c.receipts.get(id) ?? 0} times`);
+  assert.equal(c.receipts.size, ids.length, 'nothing else received');
+}
+
+function assertNoSecret(dir: string, logs: string[]): void {
+  for (const name of readdirSync(join(dir, 'upload'))) {
+    const text = readFileSync(join(dir, 'upload', name), 'utf8');
+    assert.ok(!text.includes(KEY.secret), `${name} holds the secret`);
+    assert.ok(!/v1=[0-9a-f]{64}/.test(text), `${name} holds a signature`);
+  }
+  assert.ok(!logs.join('\n').includes(KEY.secret), 'a log line holds the secret');
+}
+
+test('a backlog uploads exactly once, in batches of at most 500, and the position ends past it', async () => {
+  const dir = dataDir();
+  const ids = await seedFoldedEvents(dir, 1_234, 600);
+  const c = await cloud();
+  const logs: string[] = [];
+  const u = uploader(dir, c, {}, logs);
+  await until('every event', () => c.stored.size === ids.length);
+  await u.close();
+  assertEachOnce(c, ids);
+  assert.ok(c.requests.length >= 3);
+  assert.ok(c.requests.every((r) => r.ids.length <= MAX_BATCH_EVENTS));
+  assert.deepEqual(
+    c.requests.flatMap((r) => r.ids),
+    ids,
+    'in fold order',
+  );
+  assert.ok(readPosition(dir), 'position written');
+  const status = readStatus(dir)!;
+  assert.equal(status.accepted_total, ids.length);
+  assert.equal(status.backlog, 0);
+  assert.ok(status.last_success_at);
+  assertNoSecret(dir, logs);
+  // A new uploader on the same data dir resumes from the position: nothing is sent again.
+  const before = c.requests.length;
+  const again = uploader(dir, c);
+  await until('a status written by the new uploader', () => (readStatus(dir)?.updated_at ?? 0) > status.updated_at);
+  await again.close();
+  assert.equal(c.requests.length, before, 'no batch re-sent');
+});
+
+test('Retry-After of a 429 is honoured, then the backlog goes', async () => {
+  const dir = dataDir();
+  const ids = await seedFoldedEvents(dir, 40);
+  const c = await cloud();
+  c.scripted.push(tooMany(1));
+  uploader(dir, c);
+  await until('every event', () => c.stored.size === ids.length);
+  const [refused, next] = c.requests;
+  assert.equal(refused!.status, 429);
+  assert.ok(next!.at - refused!.at >= 900, `the next request came ${next!.at - refused!.at} ms after a Retry-After of 1 s`);
+  assertEachOnce(c, ids);
+  await until('the error cleared by the next success', () => readStatus(dir)?.last_error === null);
+});
+
+test('quota_exceeded inside a 200 keeps the refused events and sends them after the pause', async () => {
+  const dir = dataDir();
+  const ids = await seedFoldedEvents(dir, 700);
+  const c = await cloud({ quota: 550, quotaRetryAfter: 1 });
+  uploader(dir, c);
+  await until('the quota reached', () => c.stored.size === 550);
+  await until('the pause in the status', () => (readStatus(dir)?.paused_until ?? 0) > 0);
+  assert.equal(readStatus(dir)!.last_error?.code, 'quota_exceeded');
+  c.quota = undefined; // the day turns
+  await until('every event', () => c.stored.size === ids.length);
+  assertEachOnce(c, ids);
+});
+
+test('a cloud outage: retries back off and everything arrives once the cloud is back', async () => {
+  const dir = dataDir();
+  const ids = await seedFoldedEvents(dir, 900);
+  const c = await cloud();
+  await c.stop();
+  const logs: string[] = [];
+  uploader(dir, c, {}, logs);
+  await until('a network error in the status', () => readStatus(dir)?.last_error?.code === 'network');
+  await new Promise((r) => setTimeout(r, 500));
+  await c.start();
+  await until('every event', () => c.stored.size === ids.length);
+  assertEachOnce(c, ids);
+  assertNoSecret(dir, logs);
+});
+
+test('a bad event is isolated by bisection, skipped and counted; the rest arrives', async () => {
+  const dir = dataDir();
+  const ids = await seedFoldedEvents(dir, 300);
+  const bad = ids[137]!;
+  const c = await cloud({ badIds: new Set([bad]) });
+  uploader(dir, c);
+  await until('every other event', () => c.stored.size === ids.length - 1);
+  await until('the rejection counted', () => readStatus(dir)?.rejected_total === 1);
+  assert.ok(!c.stored.has(bad));
+  assertEachOnce(
+    c,
+    ids.filter((id) => id !== bad),
+  );
+});
+
+test('413: the batch is halved until it fits the service cap', async () => {
+  const dir = dataDir();
+  const ids = await seedFoldedEvents(dir, 400);
+  const c = await cloud({ maxBodyBytes: 40_000 });
+  uploader(dir, c);
+  await until('every event', () => c.stored.size === ids.length);
+  assertEachOnce(c, ids);
+  assert.ok(c.requests.some((r) => r.status === 200 && r.ids.length < 400));
+});
+
+test('two uploaders on one data dir: each event is received once', async () => {
+  const dir = dataDir();
+  const ids = await seedFoldedEvents(dir, 1_500, 400);
+  const c = await cloud();
+  uploader(dir, c);
+  uploader(dir, c);
+  await until('every event', () => c.stored.size === ids.length);
+  await new Promise((r) => setTimeout(r, 700));
+  assertEachOnce(c, ids);
+  assert.ok(existsSync(join(dir, 'upload.lock')));
+});
+
+test('close waits about a second for a stalled batch, then gives up without moving the position', async () => {
+  const dir = dataDir();
+  await seedFoldedEvents(dir, 10);
+  const c = await cloud();
+  let open!: () => void;
+  c.gate = new Promise((r) => (open = r));
+  const u = uploader(dir, c);
+  await until('a request in flight', () => c.waiting === 1);
+  await u.close();
+  assert.equal(readPosition(dir), null, 'nothing acknowledged, nothing moved');
+  assert.ok(!existsSync(join(dir, 'upload.lock')), 'lease released');
+  open();
+});

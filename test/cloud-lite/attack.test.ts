@@ -79,6 +79,15 @@ describe('cloud-lite attack suite', () => {
     refused(again, 401, 'replayed_nonce');
   });
 
+  it('a forged copy sent first does not burn the nonce of the genuine request', async () => {
+    const o = { path: '/v1/batches', body: batch(), key };
+    const headers = await signedHeaders(o);
+    sensitive.add(headers[SIGNATURE_HEADERS.signature]!).add(headers[SIGNATURE_HEADERS.nonce]!);
+    refused(await send(svc.url, { ...o, sendBody: batch() }, headers), 401, 'bad_signature');
+    const genuine = await send(svc.url, o, headers);
+    assert.equal(genuine.status, 200, genuine.text);
+  });
+
   it('tampered body, path, method, timestamp, nonce or key id: bad_signature', async () => {
     const body = batch();
     refused(await attempt({ path: '/v1/batches', body, key, sendBody: body.replace('"i1"', '"i2"') }), 401, 'bad_signature');

@@ -1,0 +1,178 @@
+// The uploader's cost on the guard's request path: a guard (dist/guard-server.js over stdio,
+// SDK client; run `node esbuild.mjs` first) with a backlog of 100,000 folded events and a
+// cloud-lite (the bundle, embedded) receiving them. Sequential http_request calls against a
+// local upstream measure the call latency (median, p99) in three phases of one run:
+//   off        the same data dir copy with no cloud configured (uploader off entirely)
+//   uploading  the uploader sending the 100k backlog (from the guard's start until backlog 0)
+//   idle       the same guard once the backlog is drained (uploader on, nothing to send)
+// and the guard process's CPU (utime + stime from /proc) per phase, and cloud-lite's while uploading.
+// Target (issue 8): no measurable rise in call latency while uploading.
+// Run: node --import tsx bench/uploader-impact.ts
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuditEvent } from '../core/types.ts';
+import { readStatus } from '../guard-server/upload/state.ts';
+import { computeRollup } from '../store/read/rollup.ts';
+import { INSERT_EVENT_SQL, createSegmentDb, eventParams, segmentStats, setMeta, writeManifest } from '../store/schema.ts';
+import type { ManifestEntry } from '../store/schema.ts';
+import { DB_DIR, segmentName } from '../store/segments.ts';
+import { loadSqlJs } from '../store/sqljs.ts';
+import { atomicWrite } from '../store/writer/segment-files.ts';
+import { createKeyCli, startCloudLite } from '../test/helpers/cloud-lite.ts';
+import { guardEnv, startGuard, type GuardHandle } from '../test/helpers/guard.ts';
+import { benchId } from './fixtures/bench-id.ts';
+import { fmt, summary } from './stats.ts';
+
+const BACKLOG = 100_000;
+const SEGMENT = 10_000;
+const CALLS = 1500;
+const CLK_TCK = 100; // Linux USER_HZ
+
+function event(i: number, ts: number): AuditEvent {
+  const del = i % 50 === 0;
+  return {
+    v: 2,
+    id: benchId(ts),
+    ts,
+    session_id: `sess-${Math.floor(i / 400).toString(36)}`,
+    instance_id: 'bench-guard',
+    client: 'Visual Studio Code',
+    tool: 'shopify_rest',
+    platform: 'shopify',
+    target: 'shop-1.myshopify.com',
+    method: del ? 'DELETE' : 'GET',
+    endpoint: del ? '/admin/api/{version}/products/{id}.json' : '/admin/api/{version}/products.json',
+    operation: null,
+    action: del ? 'delete' : 'read',
+    categories: del ? ['product'] : [],
+    status: 200,
+    latency_ms: 30 + (i % 400),
+    risk_level: del ? 3 : 0,
+    rules: del ? ['shopify.product.delete'] : [],
+    outcome: 'forwarded',
+    error: null,
+    pii: { email: 0, phone: 0, card: 0, secret: 0 },
+    usage: { calls_used: 12, calls_max: 40 },
+  };
+}
+
+/** A data dir holding BACKLOG folded events in segments of SEGMENT, the last one the newest. */
+async function buildBacklog(dir: string): Promise<void> {
+  const SQL = await loadSqlJs();
+  const dbDir = join(dir, DB_DIR);
+  mkdirSync(dbDir, { recursive: true });
+  const manifest: ManifestEntry[] = [];
+  const start = Date.now() - 3_600_000;
+  const segments = BACKLOG / SEGMENT;
+  for (let seq = 1, i = 0; seq <= segments; seq++) {
+    const db = createSegmentDb(SQL);
+    db.run('BEGIN');
+    const ins = db.prepare(INSERT_EVENT_SQL);
+    for (let k = 0; k < SEGMENT; k++, i++) ins.run(eventParams(event(i, start + i * 30)));
+    ins.free();
+    const sealed = seq < segments;
+    if (!sealed) writeManifest(db, manifest);
+    setMeta(db, 'seq', String(seq));
+    db.run('COMMIT');
+    if (sealed) manifest.push({ ...segmentStats(db, seq), rollup: computeRollup(db) });
+    atomicWrite(dbDir, segmentName(seq), db.export());
+    db.close();
+  }
+}
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+const upstream = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.end('{"ok":true}'));
+});
+await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+const upstreamPort = (upstream.address() as AddressInfo).port;
+
+async function call(guard: GuardHandle, i: number): Promise<number> {
+  const t0 = performance.now();
+  const r = await guard.call('http_request', { method: 'GET', url: `http://127.0.0.1:${upstreamPort}/items/${i}` });
+  const ms = performance.now() - t0;
+  if (r.isError) throw new Error('call failed');
+  return ms;
+}
+
+/** Calls in sequence until `stop()` says so (checked between calls) or `max` calls. */
+async function phase(guard: GuardHandle, stop: () => boolean, max: number): Promise<{ lat: number[]; cpu: number; wall: number }> {
+  const cpu0 = cpuSeconds(guard.pid);
+  const t0 = performance.now();
+  const lat: number[] = [];
+  for (let i = 0; i < max && !stop(); i++) lat.push(await call(guard, i));
+  return { lat, cpu: cpuSeconds(guard.pid) - cpu0, wall: (performance.now() - t0) / 1000 };
+}
+
+function report(name: string, p: { lat: number[]; cpu: number; wall: number }): { median: number; p99: number } {
+  const s = summary(p.lat);
+  console.log(
+    `${name.padEnd(10)} ${String(s.n).padStart(5)} calls: median ${fmt(s.median, 2)} ms, p99 ${fmt(s.p99, 2)} ms; ` +
+      `guard CPU ${fmt(p.cpu, 2)} s over ${fmt(p.wall, 2)} s (${fmt((100 * p.cpu) / p.wall, 0)}% of one core)`,
+  );
+  return s;
+}
+
+const root = mkdtempSync(join(tmpdir(), 'warden-uploader-bench-'));
+try {
+  const t = performance.now();
+  await buildBacklog(join(root, 'template'));
+  console.log(`built a backlog of ${BACKLOG.toLocaleString('en')} folded events in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  cpSync(join(root, 'template'), join(root, 'off'), { recursive: true });
+  cpSync(join(root, 'template'), join(root, 'on'), { recursive: true });
+
+  const allow = { WARDEN_HTTP_ALLOW: `127.0.0.1:${upstreamPort}` };
+  const offGuard = await startGuard(guardEnv({ dataDir: join(root, 'off'), extra: allow }));
+  await phase(offGuard, () => false, 1000); // warm-up
+  const off = report('off', await phase(offGuard, () => false, CALLS));
+  await offGuard.close();
+
+  const cloudEnv = { CLOUD_LITE_DATA_DIR: join(root, 'cloud'), CLOUD_LITE_QUOTA_PRO: '1000000000' };
+  const key = createKeyCli(cloudEnv, 'bench', 'pro');
+  const cloud = await startCloudLite(cloudEnv);
+  try {
+    const guard = await startGuard(
+      guardEnv({
+        dataDir: join(root, 'on'),
+        extra: {
+          ...allow,
+          WARDEN_CLOUD_URL: cloud.url,
+          WARDEN_CLOUD_KEY_ID: key.keyId,
+          WARDEN_CLOUD_SECRET: key.secret,
+          WARDEN_UPLOAD_INTERVAL_MS: '5000',
+        },
+      }),
+    );
+    const accepted = (): number => readStatus(join(root, 'on'))?.accepted_total ?? 0;
+    // Warm up while the uploader waits out its first delay, then measure until the cloud has all.
+    await phase(guard, () => accepted() > 0, 200);
+    const started = performance.now();
+    const cloudCpu0 = cpuSeconds(cloud.proc.pid!);
+    const uploading = report('uploading', await phase(guard, () => accepted() >= BACKLOG, 1_000_000));
+    const cloudCpu = cpuSeconds(cloud.proc.pid!) - cloudCpu0;
+    console.log(`           cloud-lite CPU meanwhile ${fmt(cloudCpu, 2)} s (the same 2 cores)`);
+    console.log(
+      `           the backlog of ${accepted().toLocaleString('en')} uploaded in ${fmt((performance.now() - started) / 1000, 1)} s (measured from the first acknowledged batch)`,
+    );
+    const idle = report('idle', await phase(guard, () => false, CALLS));
+    await guard.close();
+    console.log(
+      `uploading / off: median ×${fmt(uploading.median / off.median, 2)}, p99 ×${fmt(uploading.p99 / off.p99, 2)}; ` +
+        `uploading / idle: median ×${fmt(uploading.median / idle.median, 2)}, p99 ×${fmt(uploading.p99 / idle.p99, 2)}`,
+    );
+  } finally {
+    await cloud.stop();
+  }
+} finally {
+  upstream.close();
+  rmSync(root, { recursive: true, force: true });
+}

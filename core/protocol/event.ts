@@ -79,8 +79,11 @@ export function actionOf(method: string, operation: string | null): Action {
 /** The event in its current shape (older versions upgraded), or null when `value` is not an event. */
 export function parseAuditEvent(value: unknown): AuditEvent | null {
   const r = AuditEventWireSchema.safeParse(value);
-  if (!r.success) return null;
-  const e = r.data;
+  return r.success ? upgradeAuditEvent(r.data) : null;
+}
+
+/** An event that already passed AuditEventWireSchema (e.g. inside a batch), in the current shape. */
+export function upgradeAuditEvent(e: z.infer<typeof AuditEventWireSchema>): AuditEvent {
   return {
     ...e,
     v: e.v ?? 1,

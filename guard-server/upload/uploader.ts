@@ -67,6 +67,7 @@ export class Uploader {
   private failures = 0;
   private status: UploadStatusFile | null = null;
   private warnedLoss = false;
+  private warnedRestart = false;
   private warnedError: string | null = null;
 
   constructor(private readonly opts: UploaderOptions) {
@@ -143,7 +144,8 @@ export class Uploader {
     try {
       while (!this.closed) {
         const read = reader.read(pos, limit);
-        if (read.restarted) this.warn('upload: the store was cleared; uploading it from its start');
+        if (read.restarted && !this.warnedRestart) this.warn('upload: the store was cleared; uploading it from its start');
+        this.warnedRestart ||= read.restarted;
         if (read.skipped) {
           status.lost_segments += read.skipped.seqs.length;
           status.lost_to_retention += read.skipped.knownEvents;
@@ -221,11 +223,8 @@ export class Uploader {
     return this.finish(this.intervalMs, pos);
   }
 
-  /** Exponential backoff with full jitter, capped at the interval. */
   private backoffMs(): number {
-    const base = this.opts.backoffBaseMs ?? 1_000;
-    const cap = Math.min(this.intervalMs, base * 2 ** Math.min(this.failures - 1, 30));
-    return Math.max(50, Math.random() * cap);
+    return backoffDelayMs(this.failures, this.opts.backoffBaseMs ?? 1_000, this.intervalMs);
   }
 
   private buildBatch(rows: FoldedEvent[]): Batch {
@@ -320,6 +319,16 @@ export class Uploader {
     this.heartbeat = null;
     this.status = null;
   }
+}
+
+/**
+ * Exponential backoff with full jitter (a uniform draw below the step), the step doubling per
+ * consecutive failure and capped at the interval: a recovered cloud gets the backlog within
+ * about one interval.
+ */
+export function backoffDelayMs(failures: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+  const step = Math.min(capMs, baseMs * 2 ** Math.min(Math.max(failures, 1) - 1, 30));
+  return Math.max(Math.min(50, step), random() * step);
 }
 
 /** Deterministic per set of events: a retry of the same batch carries the same id. */

@@ -2,12 +2,12 @@
 // segment files): batching, exactly-once, Retry-After, quota, outage, a bad event, a body cap,
 // two uploaders on one data dir. Short intervals through the uploader's own options.
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MAX_BATCH_EVENTS } from '../../core/protocol/upload.ts';
-import { Uploader, type UploaderOptions } from '../../guard-server/upload/uploader.ts';
-import { readPosition, readStatus } from '../../guard-server/upload/state.ts';
+import { backoffDelayMs, Uploader, type UploaderOptions } from '../../guard-server/upload/uploader.ts';
+import { readPosition, readStatus, writePosition } from '../../guard-server/upload/state.ts';
 import { FakeCloud, tooMany, type FakeCloudOptions } from './fixtures/fake-cloud.ts';
 import { seedFoldedEvents } from './fixtures/fake-cloud-seed.ts';
 import { tempDir } from '../helpers/guard.ts';
@@ -189,4 +189,32 @@ test('close waits about a second for a stalled batch, then gives up without movi
   assert.equal(readPosition(dir), null, 'nothing acknowledged, nothing moved');
   assert.ok(!existsSync(join(dir, 'upload.lock')), 'lease released');
   open();
+});
+
+test('retry delays grow exponentially with full jitter and never exceed the upload interval', () => {
+  const top = (failures: number) => backoffDelayMs(failures, 1_000, 30_000, () => 0.999999);
+  assert.ok(top(1) <= 1_000 && top(2) <= 2_000 && top(3) <= 4_000);
+  assert.ok(top(2) > top(1) && top(3) > top(2), 'grows');
+  for (let f = 1; f <= 200; f++) assert.ok(top(f) <= 30_000, `failure ${f}: ${top(f)} ms`);
+  assert.equal(top(60), top(6), 'capped');
+  assert.ok(backoffDelayMs(5, 1_000, 30_000, () => 0.25) < top(5), 'jittered below the step');
+});
+
+test('segments dropped by retention before upload are skipped, counted and warned about once', async () => {
+  const dir = dataDir();
+  const ids = await seedFoldedEvents(dir, 35, 10);
+  const segments = readdirSync(join(dir, 'db'))
+    .filter((n) => n.endsWith('.sqlite'))
+    .sort();
+  // Nothing of the oldest segment uploaded yet when retention drops it.
+  writePosition(dir, { seq: Number(/\d{6}/.exec(segments[0]!)![0]), rowid: 0, at: 0 });
+  unlinkSync(join(dir, 'db', segments[0]!));
+  const c = await cloud();
+  const logs: string[] = [];
+  uploader(dir, c, {}, logs);
+  await until('the remaining events', () => c.stored.size === ids.length - 10);
+  await until('the loss in the status', () => (readStatus(dir)?.lost_segments ?? 0) === 1);
+  assert.equal(readStatus(dir)!.lost_to_retention, 10, 'the newest manifest still knew the count');
+  assertEachOnce(c, ids.slice(10));
+  assert.equal(logs.filter((l) => l.includes('retention')).length, 1);
 });

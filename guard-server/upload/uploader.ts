@@ -277,6 +277,8 @@ export class Uploader {
     status.next_attempt_at = now + nextMs;
     if (this.lease.verify()) writeStatus(this.opts.dataDir, status);
     else this.dropLease();
+    // The segment copy goes until the next run: an idle guard holds no database in memory.
+    this.reader?.close();
     return nextMs;
   }
 

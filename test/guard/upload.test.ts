@@ -218,3 +218,23 @@ test('segments dropped by retention before upload are skipped, counted and warne
   assertEachOnce(c, ids.slice(10));
   assert.equal(logs.filter((l) => l.includes('retention')).length, 1);
 });
+
+test('401 (a wrong secret): nothing moves, the error is in the status without the secret, and retries go on', async () => {
+  const dir = dataDir();
+  await seedFoldedEvents(dir, 30);
+  const c = await cloud();
+  const logs: string[] = [];
+  const wrong = 'not-the-secret-but-another-0123';
+  uploader(
+    dir,
+    c,
+    { cloud: { url: c.url, keyId: KEY.keyId, secret: wrong, intervalMs: 300 }, redact: (s) => s.split(wrong).join('[REDACTED]') },
+    logs,
+  );
+  await until('several refused attempts', () => c.requests.filter((r) => r.status === 401).length >= 3);
+  await until('the error in the status', () => readStatus(dir)?.last_error?.code === 'bad_signature');
+  assert.equal(c.stored.size, 0);
+  assert.equal(readPosition(dir), null);
+  const files = readdirSync(join(dir, 'upload')).map((n) => readFileSync(join(dir, 'upload', n), 'utf8'));
+  assert.ok(!files.join('\n').includes(wrong) && !logs.join('\n').includes(wrong));
+});

@@ -8,7 +8,9 @@
 //   (b) the store's read side (the extension and the CLI use it, as CommonJS) bundles no
 //       guard, writer or dev code and neither the MCP SDK nor undici;
 //   (c) the webview (browser) bundles no Node builtin, no guard or store code, no MCP SDK;
-//   (d) the extension does not bundle the MCP server.
+//   (d) the extension does not bundle the MCP server;
+//   (e) cloud-lite shares only core with the other parts (no guard, store, extension or dev
+//       code, no MCP SDK), and the guard bundles none of cloud-lite's server-side packages.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -259,6 +261,41 @@ describe('extension: no MCP server, and a webview with no Node or server code', 
     const meta = await bundle([extensionEntry], { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
     const bad = offences(meta, [extensionEntry], under('guard-server/', 'node_modules/@modelcontextprotocol/sdk/'));
     assert.deepEqual(bad, [], report(bad, 'the extension bundles the MCP server'));
+  });
+});
+
+// ---- (e) cloud-lite and the guard: they meet only in core/protocol -----------------------------
+
+describe('cloud-lite: shares only core with the other parts', () => {
+  it('cloud-lite/main.ts bundles no guard, store, extension or dev code and no MCP SDK', async () => {
+    const entry = 'cloud-lite/main.ts';
+    const meta = await bundle([entry], { platform: 'node', format: 'esm', target: 'node20', external: ['better-sqlite3', 'pg-native'] });
+    assert.ok(meta.inputs[entry], 'the entry was bundled');
+    const bad = offences(
+      meta,
+      [entry],
+      under('guard-server/', 'store/', 'extension/', 'devtools/', 'node_modules/@modelcontextprotocol/sdk/'),
+    );
+    assert.deepEqual(bad, [], report(bad, 'cloud-lite bundles code of another part'));
+    assert.ok(
+      Object.keys(meta.inputs).some((p) => p.startsWith('core/protocol/')),
+      'cloud-lite should use the wire contract from core/protocol',
+    );
+  });
+
+  it('the guard bundles no cloud-lite code, database or Redis client', async () => {
+    const entry = 'guard-server/main.ts';
+    const meta = await bundle([entry], { platform: 'node', format: 'esm', target: 'node20' });
+    const bad = offences(
+      meta,
+      [entry],
+      (path) =>
+        under('cloud-lite/', 'node_modules/better-sqlite3/', 'node_modules/pg/', 'node_modules/@redis/', 'node_modules/redis/')(path) ||
+        path === 'better-sqlite3' ||
+        path === 'pg' ||
+        path === 'redis',
+    );
+    assert.deepEqual(bad, [], report(bad, 'the guard bundles cloud-lite code'));
   });
 });
 

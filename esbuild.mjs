@@ -18,6 +18,9 @@ const entries = {
   // The audit store's folder worker thread, spawned by the guard only while there is something
   // to fold: the guard's main thread never loads the folder, sql.js or its wasm.
   'store-folder': 'store/writer/worker-entry.ts',
+  // The uploader's worker thread, spawned only when a cloud is configured (WARDEN_CLOUD_URL):
+  // segment reads, JSON, signing and HTTP never run on the guard's main thread.
+  'store-uploader': 'guard-server/upload/worker-entry.ts',
   demo: 'devtools/demo/main.ts',
 };
 
@@ -36,8 +39,13 @@ await build({
   // guard log stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
-  // The store spawns its folder worker from store-folder.js, beside the bundle.
-  define: { WARDEN_BUNDLE: 'true', WARDEN_FOLDER_SCRIPT: JSON.stringify('./store-folder.js') },
+  // The store spawns its folder worker from store-folder.js, the guard its uploader worker from
+  // store-uploader.js, both beside the bundle.
+  define: {
+    WARDEN_BUNDLE: 'true',
+    WARDEN_FOLDER_SCRIPT: JSON.stringify('./store-folder.js'),
+    WARDEN_UPLOADER_SCRIPT: JSON.stringify('./store-uploader.js'),
+  },
 });
 
 const wasm = join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm');

@@ -35,9 +35,16 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
     maxEvents: config.maxEvents,
     onWarning: (m) => log(`store: ${m}`),
   });
-  // Off entirely without WARDEN_CLOUD_URL: no timer, no file, no sql.js, no socket.
+  // Off entirely without WARDEN_CLOUD_URL: no thread, no timer, no file, no sql.js, no socket.
+  // With it, the uploader runs in a worker thread of its own: never on the request path.
   const uploader = config.cloud
-    ? (await import('./upload/uploader.ts')).startUploader({ dataDir: config.dataDir, cloud: config.cloud, instanceId, log, redact })
+    ? (await import('./upload/worker-host.ts')).startUploaderWorker({
+        dataDir: config.dataDir,
+        cloud: config.cloud,
+        instanceId,
+        log,
+        secrets: configSecrets(config),
+      })
     : null;
   // Checked on every call and by warden_status (one stat() each): no poller.
   const control = new ControlWatcher(config.dataDir, config.policy, log, { autoPause: config.autoPause });
@@ -101,7 +108,8 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    // At most ~1 s for a batch in flight; the position stays at the last acknowledged batch.
+    // At most ~1 s for a batch in flight (~2 s, then the worker is terminated); the position
+    // stays at the last acknowledged batch.
     await uploader?.close();
     try {
       await store.close();

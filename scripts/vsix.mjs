@@ -19,6 +19,7 @@ export const REQUIRED_ENTRIES = [
   'extension/dist/extension-control.cjs', // the control file's writer, loaded when the user changes it
   'extension/dist/guard-server.js',
   'extension/dist/store-folder.js',
+  'extension/dist/store-uploader.js',
   'extension/dist/sql-wasm.wasm',
 ];
 

@@ -5,8 +5,11 @@
 // rowid in segment `seq`, then every row of each later segment. Intents live in `pending`,
 // never in `events`, so only final events are read. Saved files only: a row still in the
 // folder's memory gets its rowid above every saved one, so it is never behind a position.
-// One segment is kept open between calls (reloaded when its file changes): draining a backlog
-// of one segment reads its file once.
+// Two segments are kept open between calls (each reloaded when its file changes): draining a
+// backlog reads each file once, and the position's segment and the newest one (which backlog()
+// counts) do not evict each other. What the newest segment holds (its row count, last rowid and
+// manifest) is remembered by file stamp, after close() too: while it is unchanged, an idle
+// uploader's read() and backlog() load no file at all.
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { AuditEvent } from '../../core/types.ts';
@@ -41,8 +44,23 @@ export interface FoldedRead {
   restarted: boolean;
 }
 
+/** What the newest segment held when last loaded, valid while its file stamp is unchanged. */
+interface NewestFacts {
+  seq: number;
+  stamp: FileStamp;
+  rows: number;
+  lastRowid: number;
+  /** Event counts of the sealed segments, from its manifest. */
+  counts: Map<number, number>;
+}
+
+/** Segment copies kept open: the position's and the newest. */
+const OPEN_MAX = 2;
+
 export class FoldedEventReader {
-  private open: { seq: number; stamp: FileStamp | null; db: Database } | null = null;
+  /** Open copies by seq, least recently used first. */
+  private readonly open = new Map<number, { stamp: FileStamp | null; db: Database }>();
+  private newest: NewestFacts | null = null;
 
   constructor(
     private readonly SQL: SqlJsStatic,
@@ -67,9 +85,11 @@ export class FoldedEventReader {
     }
     for (const seq of seqs) {
       if (seq < at.seq || out.rows.length >= limit) continue;
+      const after = seq === at.seq ? at.rowid : 0;
+      const known = this.knownNewest(seq);
+      if (known !== null && after >= known.lastRowid) continue; // unchanged and read to its end
       const db = this.segment(seq);
       if (db === null) continue; // removed between the listing and the read
-      const after = seq === at.seq ? at.rowid : 0;
       const stmt = db.prepare(`SELECT rowid, ${EVENT_COLUMNS} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`);
       try {
         stmt.bind([after, limit - out.rows.length]);
@@ -94,46 +114,85 @@ export class FoldedEventReader {
     if (seqs.length === 0) return 0;
     const newest = seqs.at(-1)!;
     const at = pos === null || pos.seq > newest ? { seq: seqs[0]!, rowid: 0 } : pos;
-    const newestDb = this.segment(newest);
-    if (newestDb === null) return 0;
-    const counts = new Map(readManifest(newestDb).map((m) => [m.seq, m.count]));
+    const facts = this.newestFacts(newest);
+    if (facts === null) return 0;
     let total = 0;
     for (const seq of seqs) {
       if (seq < at.seq) continue;
       if (seq === at.seq && at.rowid > 0) {
+        if (seq === newest && at.rowid >= facts.lastRowid) continue;
         const db = this.segment(seq);
         total += db === null ? 0 : Number(db.exec('SELECT count(*) FROM events WHERE rowid > ?', [at.rowid])[0]?.values[0]?.[0] ?? 0);
       } else if (seq === newest) {
-        total += Number(this.segment(newest)?.exec('SELECT count(*) FROM events')[0]?.values[0]?.[0] ?? 0);
+        total += facts.rows;
       } else {
-        total += counts.get(seq) ?? 0;
+        total += facts.counts.get(seq) ?? 0;
       }
     }
     return total;
   }
 
+  /** Closes the open copies (what the newest segment held is still remembered by stamp). */
   close(): void {
-    this.open?.db.close();
-    this.open = null;
+    for (const { db } of this.open.values()) db.close();
+    this.open.clear();
   }
 
   private manifestCount(newest: number, seqs: ReadonlySet<number>): number {
-    const db = this.segment(newest);
-    if (db === null) return 0;
-    return readManifest(db)
-      .filter((m) => seqs.has(m.seq))
-      .reduce((n, m) => n + m.count, 0);
+    const facts = this.newestFacts(newest);
+    if (facts === null) return 0;
+    let n = 0;
+    for (const seq of seqs) n += facts.counts.get(seq) ?? 0;
+    return n;
   }
 
-  /** Segment `seq`, from the open copy while its file is unchanged; null when it is gone. */
+  /** The remembered facts of segment `seq` if it was the newest when loaded and is unchanged. */
+  private knownNewest(seq: number): NewestFacts | null {
+    const known = this.newest;
+    if (known === null || known.seq !== seq) return null;
+    return sameStamp(known.stamp, stampOf(join(this.dataDir, DB_DIR, segmentName(seq)))) ? known : null;
+  }
+
+  /** What the newest segment `seq` holds: remembered while unchanged, else read from its file. */
+  private newestFacts(seq: number): NewestFacts | null {
+    const known = this.knownNewest(seq);
+    if (known !== null) return known;
+    const db = this.segment(seq);
+    const stamp = this.open.get(seq)?.stamp ?? null;
+    if (db === null || stamp === null) return null;
+    const [rows, lastRowid] = db.exec('SELECT count(*), coalesce(max(rowid), 0) FROM events')[0]?.values[0] ?? [0, 0];
+    this.newest = {
+      seq,
+      stamp,
+      rows: Number(rows),
+      lastRowid: Number(lastRowid),
+      counts: new Map(readManifest(db).map((m) => [m.seq, m.count])),
+    };
+    return this.newest;
+  }
+
+  /** Segment `seq`, from an open copy while its file is unchanged; null when it is gone. */
   private segment(seq: number): Database | null {
     const stamp = stampOf(join(this.dataDir, DB_DIR, segmentName(seq)));
     if (stamp === null) return null;
-    if (this.open && this.open.seq === seq && sameStamp(this.open.stamp, stamp)) return this.open.db;
-    this.close();
+    const open = this.open.get(seq);
+    if (open !== undefined) {
+      this.open.delete(seq);
+      if (sameStamp(open.stamp, stamp)) {
+        this.open.set(seq, open); // most recently used
+        return open.db;
+      }
+      open.db.close();
+    }
     try {
       const seg = loadSegment(this.SQL, this.dataDir, seq);
-      this.open = { seq, stamp: seg.stamp, db: seg.db };
+      // Make room first: two segments, never three, in memory at once.
+      while (this.open.size >= OPEN_MAX) {
+        const [oldest, copy] = this.open.entries().next().value as [number, { db: Database }];
+        copy.db.close();
+        this.open.delete(oldest);
+      }
+      this.open.set(seq, { stamp: seg.stamp, db: seg.db });
       return seg.db;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;

@@ -82,6 +82,7 @@ export class UploaderHost {
     };
     this.starts++;
     this.startedAt = Date.now();
+    this.lastThreadId = null; // until the new worker says it started
     const worker = spawnUploaderWorker(data);
     worker.unref(); // uploads never keep the guard alive on their own
     worker.on('message', (m: FromUploader) => {

@@ -61,6 +61,7 @@ export class FoldedEventReader {
   /** Open copies by seq, least recently used first. */
   private readonly open = new Map<number, { stamp: FileStamp | null; db: Database }>();
   private newest: NewestFacts | null = null;
+  private loads = 0;
 
   constructor(
     private readonly SQL: SqlJsStatic,
@@ -132,6 +133,11 @@ export class FoldedEventReader {
     return total;
   }
 
+  /** Segment files loaded so far (each load reads and parses a whole file). */
+  get segmentLoads(): number {
+    return this.loads;
+  }
+
   /** Closes the open copies (what the newest segment held is still remembered by stamp). */
   close(): void {
     for (const { db } of this.open.values()) db.close();
@@ -186,11 +192,13 @@ export class FoldedEventReader {
     }
     try {
       const seg = loadSegment(this.SQL, this.dataDir, seq);
-      // Make room first: two segments, never three, in memory at once.
+      this.loads++;
+      // Make room: two copies at most, and the newest segment's (which backlog() counts) stays
+      // while the position moves through older ones.
       while (this.open.size >= OPEN_MAX) {
-        const [oldest, copy] = this.open.entries().next().value as [number, { db: Database }];
-        copy.db.close();
-        this.open.delete(oldest);
+        const evict = [...this.open.keys()].find((s) => s !== this.newest?.seq) ?? this.open.keys().next().value!;
+        this.open.get(evict)!.db.close();
+        this.open.delete(evict);
       }
       this.open.set(seq, { stamp: seg.stamp, db: seg.db });
       return seg.db;

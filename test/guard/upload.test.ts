@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MAX_BATCH_EVENTS } from '../../core/protocol/upload.ts';
 import { backoffDelayMs, Uploader, type UploaderOptions } from '../../guard-server/upload/uploader.ts';
+import { FoldedEventReader, type FoldedPosition } from '../../store/read/folded-events.ts';
+import { loadSqlJs } from '../../store/sqljs.ts';
 import { readPosition, readStatus, writePosition } from '../../guard-server/upload/state.ts';
 import { FakeCloud, tooMany, type FakeCloudOptions } from './fixtures/fake-cloud.ts';
 import { seedFoldedEvents } from './fixtures/fake-cloud-seed.ts';
@@ -237,4 +239,29 @@ test('401 (a wrong secret): nothing moves, the error is in the status without th
   assert.equal(readPosition(dir), null);
   const files = readdirSync(join(dir, 'upload')).map((n) => readFileSync(join(dir, 'upload', n), 'utf8'));
   assert.ok(!files.join('\n').includes(wrong) && !logs.join('\n').includes(wrong));
+});
+
+test('the reader loads each segment once per drain and nothing while the store is unchanged', async () => {
+  const dir = dataDir();
+  await seedFoldedEvents(dir, 1_500, 600); // segments of 600, 600 and 300 (the newest)
+  const reader = new FoldedEventReader(await loadSqlJs(), dir);
+  cleanups.push(() => reader.close());
+  let pos: FoldedPosition | null = null;
+  let seen = 0;
+  // Like the uploader: a batch, then the backlog after it (which reads the newest segment).
+  for (;;) {
+    const read = reader.read(pos, 250);
+    if (read.rows.length === 0) break;
+    seen += read.rows.length;
+    pos = { seq: read.rows.at(-1)!.seq, rowid: read.rows.at(-1)!.rowid };
+    assert.equal(reader.backlog(pos), 1_500 - seen);
+  }
+  assert.equal(seen, 1_500);
+  assert.equal(reader.segmentLoads, 3, 'the position’s segment and the newest do not evict each other');
+  assert.equal(reader.backlog(pos), 0);
+  // A run of an idle uploader: the copies are closed between runs, the store did not change.
+  reader.close();
+  assert.equal(reader.read(pos, 250).rows.length, 0);
+  assert.equal(reader.backlog(pos), 0);
+  assert.equal(reader.segmentLoads, 3, 'an unchanged store is not loaded again');
 });

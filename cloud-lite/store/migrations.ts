@@ -105,6 +105,65 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Functions the code calls, kept out of the numbered migrations: each is created with CREATE OR
+ * REPLACE by every migrate() (under the same advisory lock), and its name carries a version,
+ * so a change is a new name and builds running side by side never replace each other's body.
+ */
+export const POSTGRES_ROUTINES: readonly string[] = [
+  // insertEvents in one round trip and one implicit transaction (postgres.ts). The events go in
+  // first (ON CONFLICT DO NOTHING tells the new ids), in id order so that two batches sharing
+  // ids lock them in the same order (no deadlock); only then is the usage row locked, by the
+  // upsert that adds them, and held until the commit: the quota stays exact across instances
+  // while concurrent batches of one user overlap in everything but that last step. Past the
+  // quota, the new ids beyond it in batch order (the caller's arrays are in batch order, one
+  // entry per id) are deleted again and the count set back, in the same transaction. Returns
+  // the count before this batch and every id it inserted.
+  `
+    CREATE OR REPLACE FUNCTION insert_events_within_quota_v1(
+      p_user text, p_key text, p_day text, p_quota bigint, p_received bigint,
+      p_ids text[], p_ts float8[], p_sessions text[], p_platforms text[], p_risks smallint[], p_bodies text[]
+    ) RETURNS TABLE (used_before integer, inserted text[])
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_inserted text[];
+      v_n integer;
+      v_before integer;
+      v_allowed integer;
+    BEGIN
+      WITH ins AS (
+        INSERT INTO events (user_id, id, ts, session_id, platform, risk_level, key_id, received_at, body)
+        SELECT p_user, u.id, u.ts, u.session_id, u.platform, u.risk_level, p_key, p_received, u.body
+        FROM unnest(p_ids, p_ts, p_sessions, p_platforms, p_risks, p_bodies)
+          AS u(id, ts, session_id, platform, risk_level, body)
+        ORDER BY u.id COLLATE "C"
+        ON CONFLICT DO NOTHING
+        RETURNING events.id
+      )
+      SELECT coalesce(array_agg(ins.id), '{}') INTO v_inserted FROM ins;
+      v_n := cardinality(v_inserted);
+      IF v_n = 0 THEN
+        -- All duplicates: nothing to count, no lock to take.
+        SELECT coalesce(max(usage.count), 0) INTO v_before FROM usage WHERE usage.user_id = p_user AND usage.day = p_day;
+        RETURN QUERY SELECT v_before, v_inserted;
+        RETURN;
+      END IF;
+      INSERT INTO usage AS g (user_id, day, count) VALUES (p_user, p_day, v_n)
+        ON CONFLICT (user_id, day) DO UPDATE SET count = g.count + EXCLUDED.count
+        RETURNING g.count - v_n INTO v_before;
+      v_allowed := greatest(0, least(v_n::bigint, p_quota - v_before))::integer;
+      IF v_allowed < v_n THEN
+        DELETE FROM events WHERE events.user_id = p_user AND events.id = ANY ((
+          SELECT array_agg(x.id ORDER BY x.ord) FROM unnest(p_ids) WITH ORDINALITY AS x(id, ord) WHERE x.id = ANY (v_inserted)
+        )[v_allowed + 1:]);
+        UPDATE usage SET count = v_before + v_allowed WHERE usage.user_id = p_user AND usage.day = p_day;
+      END IF;
+      RETURN QUERY SELECT v_before, v_inserted;
+    END
+    $fn$;
+  `,
+];
+
 /** The migrations a database at `applied` still needs; throws if it is newer than `known`. */
 export function pendingMigrations(known: readonly Migration[], applied: readonly number[]): Migration[] {
   const latest = known.reduce((m, x) => Math.max(m, x.version), 0);

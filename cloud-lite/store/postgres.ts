@@ -7,9 +7,9 @@ import pg from 'pg';
 import type { Alert, AuditEvent } from '../../core/types.ts';
 import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
 import { encodeCursor } from './cursor.ts';
-import { pendingMigrations, POSTGRES_MIGRATIONS } from './migrations.ts';
+import { pendingMigrations, POSTGRES_MIGRATIONS, POSTGRES_ROUTINES } from './migrations.ts';
 import { afterCursor, checkLimit, eventConditions } from './query.ts';
-import { batchIds, result, splitBatch } from './quota.ts';
+import { result, splitBatch } from './quota.ts';
 import {
   DuplicateKeyError,
   InvalidCursorError,
@@ -124,9 +124,14 @@ class PostgresStore implements CloudStore {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  private async query<R extends pg.QueryResultRow>(what: string, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+  /** A named query (config.name) is prepared once per connection: the hot paths skip re-planning. */
+  private async query<R extends pg.QueryResultRow>(
+    what: string,
+    text: string | pg.QueryConfig,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(text, values);
+      return await (typeof text === 'string' ? this.pool.query<R>(text, values) : this.pool.query<R>(text));
     } catch (err) {
       throw safeError(err, what);
     }
@@ -166,6 +171,7 @@ class PostgresStore implements CloudStore {
         await c.query(m.sql);
         await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
       }
+      for (const sql of POSTGRES_ROUTINES) await c.query(sql);
     });
   }
 
@@ -180,7 +186,13 @@ class PostgresStore implements CloudStore {
   }
 
   async getKey(keyId: string): Promise<ApiKeyRecord | null> {
-    const r = await this.query<KeyRow>('getKey', 'SELECT * FROM keys WHERE key_id = $1', [keyId]);
+    const r = await this.query<KeyRow>('getKey', {
+      name: 'get-key',
+      // Columns named: a prepared SELECT * would fail once a later migration adds one.
+      text: `SELECT key_id, user_id, email, plan, created_at, revoked_at, rotated_at, verify_key, previous_verify_key
+             FROM keys WHERE key_id = $1`,
+      values: [keyId],
+    });
     const row = r.rows[0];
     return row === undefined ? null : toRecord(row);
   }
@@ -234,61 +246,42 @@ class PostgresStore implements CloudStore {
     }));
   }
 
+  // One round trip: insert_events_within_quota_v1 (migrations.ts) stores, counts and trims to the
+  // quota in one implicit transaction, holding the user's usage row only from its count to the
+  // commit. The split is then told from what it inserted, exactly as it decided it.
   async insertEvents(input: InsertEventsInput): Promise<InsertEventsResult> {
     const { user, keyId, day, receivedAt } = input;
-    return this.transaction('insertEvents', async (c) => {
-      // The usage row's lock serialises this user's batches across instances.
-      await c.query('INSERT INTO usage (user_id, day, count) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [user, day]);
-      const used = (await c.query<{ count: number }>('SELECT count FROM usage WHERE user_id = $1 AND day = $2 FOR UPDATE', [user, day]))
-        .rows[0]!.count;
-      const existing = await c.query<{ id: string }>('SELECT id FROM events WHERE user_id = $1 AND id = ANY($2::text[])', [
+    const seen = new Set<string>();
+    const e: AuditEvent[] = [];
+    for (const event of input.events) {
+      if (seen.has(event.id)) continue;
+      seen.add(event.id);
+      e.push(event);
+    }
+    const r = await this.query<{ used_before: number; inserted: string[] }>('insertEvents', {
+      name: 'insert-events-within-quota',
+      text: 'SELECT used_before, inserted FROM insert_events_within_quota_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+      values: [
         user,
-        batchIds(input.events),
-      ]);
-      const have = new Set(existing.rows.map((r) => r.id));
-      // Collected here, stored below in one statement.
-      const e: AuditEvent[] = [];
-      const split = splitBatch(input.events, input.dailyQuota - used, {
-        store: (event) => {
-          if (have.has(event.id)) return false;
-          e.push(event);
-          return true;
-        },
-        exists: (id) => have.has(id),
-      });
-      if (e.length > 0) {
-        const stored = await c.query<{ id: string }>(
-          `INSERT INTO events (user_id, id, ts, session_id, platform, risk_level, key_id, received_at, body)
-           SELECT $1, u.id, u.ts, u.session_id, u.platform, u.risk_level, $2, $3, u.body
-           FROM unnest($4::text[], $5::float8[], $6::text[], $7::text[], $8::smallint[], $9::text[])
-             AS u(id, ts, session_id, platform, risk_level, body)
-           ON CONFLICT DO NOTHING RETURNING id`,
-          [
-            user,
-            keyId,
-            receivedAt,
-            e.map((x) => x.id),
-            e.map((x) => x.ts),
-            e.map((x) => x.session_id),
-            e.map((x) => x.platform),
-            e.map((x) => x.risk_level),
-            e.map((x) => JSON.stringify(x)),
-          ],
-        );
-        // Only a batch counted against another day can race this one on an id: what it stored
-        // first is a duplicate here.
-        if (stored.rowCount !== e.length) {
-          const won = new Set(stored.rows.map((r) => r.id));
-          split.duplicates.push(...split.accepted.filter((id) => !won.has(id)));
-          split.accepted = split.accepted.filter((id) => won.has(id));
-        }
-      }
-      const usedToday = used + split.accepted.length;
-      if (split.accepted.length > 0) {
-        await c.query('UPDATE usage SET count = $1 WHERE user_id = $2 AND day = $3', [usedToday, user, day]);
-      }
-      return result(split, usedToday);
+        keyId,
+        day,
+        input.dailyQuota,
+        receivedAt,
+        e.map((x) => x.id),
+        e.map((x) => x.ts),
+        e.map((x) => x.session_id),
+        e.map((x) => x.platform),
+        e.map((x) => x.risk_level),
+        e.map((x) => JSON.stringify(x)),
+      ],
     });
+    const { used_before: used, inserted } = r.rows[0]!;
+    const stored = new Set(inserted);
+    const split = splitBatch(input.events, input.dailyQuota - used, {
+      store: (event) => stored.has(event.id),
+      exists: (id) => !stored.has(id),
+    });
+    return result(split, used + split.accepted.length);
   }
 
   async usedOn(user: string, day: string): Promise<number> {

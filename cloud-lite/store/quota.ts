@@ -1,6 +1,7 @@
 // How a batch splits into accepted, duplicate and refused ids, given how much of the day's quota
-// is left. Both back ends run it inside the transaction that holds the user's usage row, so the
-// split is exact across instances.
+// is left. SQLite runs it inside the transaction that holds the user's usage row; PostgreSQL
+// decides the same split inside insert_events_within_quota_v1 (migrations.ts) and runs
+// it afterwards on what that function inserted, so the split is exact across instances.
 import type { AuditEvent } from '../../core/types.ts';
 import type { InsertEventsResult } from './types.ts';
 

@@ -5,13 +5,16 @@
 //   off        the same data dir copy with no cloud configured (uploader off entirely)
 //   uploading  the uploader sending the 100k backlog (from the guard's start until backlog 0)
 //   idle       the same guard once the backlog is drained (uploader on, nothing to send)
-// and the guard process's CPU (utime + stime from /proc) per phase, and cloud-lite's while uploading.
+// and the guard process's CPU (utime + stime from /proc) per phase, split into the main thread
+// (which serves the calls) and the other threads (the uploader's and folder's workers), and
+// cloud-lite's while uploading. The host's load average is printed: other work on the machine
+// shows in the tails.
 // Target (issue 8): no measurable rise in call latency while uploading.
 // Run: node --import tsx bench/uploader-impact.ts
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEvent } from '../core/types.ts';
 import { readStatus } from '../guard-server/upload/state.ts';
@@ -28,7 +31,7 @@ import { fmt, summary } from './stats.ts';
 
 const BACKLOG = 100_000;
 const SEGMENT = 10_000;
-const CALLS = 1500;
+const CALLS = 3000;
 const CLK_TCK = 100; // Linux USER_HZ
 
 function event(i: number, ts: number): AuditEvent {
@@ -83,10 +86,20 @@ async function buildBacklog(dir: string): Promise<void> {
   }
 }
 
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function cpuOf(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** The whole process's CPU (every thread, the uploader's and the folder's included). */
+function cpuSeconds(pid: number): number {
+  return cpuOf(`/proc/${pid}/stat`);
+}
+
+/** The main thread's CPU only (its task id is the pid): the thread that serves tool calls. */
+function mainThreadCpuSeconds(pid: number): number {
+  return cpuOf(`/proc/${pid}/task/${pid}/stat`);
 }
 
 const upstream = createServer((req, res) => {
@@ -105,23 +118,43 @@ async function call(guard: GuardHandle, i: number): Promise<number> {
 }
 
 /** Calls in sequence until `stop()` says so (checked between calls) or `max` calls. */
-async function phase(guard: GuardHandle, stop: () => boolean, max: number): Promise<{ lat: number[]; cpu: number; wall: number }> {
+interface Phase {
+  lat: number[];
+  cpu: number;
+  mainCpu: number;
+  wall: number;
+}
+
+async function phase(guard: GuardHandle, stop: () => boolean, max: number): Promise<Phase> {
   const cpu0 = cpuSeconds(guard.pid);
+  const main0 = mainThreadCpuSeconds(guard.pid);
   const t0 = performance.now();
   const lat: number[] = [];
   for (let i = 0; i < max && !stop(); i++) lat.push(await call(guard, i));
-  return { lat, cpu: cpuSeconds(guard.pid) - cpu0, wall: (performance.now() - t0) / 1000 };
+  return {
+    lat,
+    cpu: cpuSeconds(guard.pid) - cpu0,
+    mainCpu: mainThreadCpuSeconds(guard.pid) - main0,
+    wall: (performance.now() - t0) / 1000,
+  };
 }
 
-function report(name: string, p: { lat: number[]; cpu: number; wall: number }): { median: number; p99: number } {
+function report(name: string, p: Phase): { median: number; p99: number } {
   const s = summary(p.lat);
+  const perCall = (cpu: number) => fmt((1000 * cpu) / Math.max(1, s.n), 3);
   console.log(
     `${name.padEnd(10)} ${String(s.n).padStart(5)} calls: median ${fmt(s.median, 2)} ms, p99 ${fmt(s.p99, 2)} ms; ` +
-      `guard CPU ${fmt(p.cpu, 2)} s over ${fmt(p.wall, 2)} s (${fmt((100 * p.cpu) / p.wall, 0)}% of one core)`,
+      `guard CPU ${fmt(p.cpu, 2)} s over ${fmt(p.wall, 2)} s (${fmt((100 * p.cpu) / p.wall, 0)}% of one core), ` +
+      `main thread ${fmt(p.mainCpu, 2)} s (${perCall(p.mainCpu)} ms per call), other threads ${fmt(p.cpu - p.mainCpu, 2)} s`,
   );
   return s;
 }
 
+console.log(
+  `load average ${loadavg()
+    .map((l) => fmt(l, 2))
+    .join(' ')} on ${availableParallelism()} cores`,
+);
 const root = mkdtempSync(join(tmpdir(), 'warden-uploader-bench-'));
 try {
   const t = performance.now();
@@ -132,7 +165,7 @@ try {
 
   const allow = { WARDEN_HTTP_ALLOW: `127.0.0.1:${upstreamPort}` };
   const offGuard = await startGuard(guardEnv({ dataDir: join(root, 'off'), extra: allow }));
-  await phase(offGuard, () => false, 1000); // warm-up
+  await phase(offGuard, () => false, 2000); // warm-up
   const off = report('off', await phase(offGuard, () => false, CALLS));
   await offGuard.close();
 
@@ -165,6 +198,11 @@ try {
     );
     const idle = report('idle', await phase(guard, () => false, CALLS));
     await guard.close();
+    console.log(
+      `load average ${loadavg()
+        .map((l) => fmt(l, 2))
+        .join(' ')}`,
+    );
     console.log(
       `uploading / off: median ×${fmt(uploading.median / off.median, 2)}, p99 ×${fmt(uploading.p99 / off.p99, 2)}; ` +
         `uploading / idle: median ×${fmt(uploading.median / idle.median, 2)}, p99 ×${fmt(uploading.p99 / idle.p99, 2)}`,

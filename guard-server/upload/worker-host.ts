@@ -3,9 +3,13 @@
 // lines to the guard log, restarts a worker that dies (with backoff: a crash never takes the
 // guard down) and stops it on close. Nothing here loads sql.js, undici or the segment files:
 // the guard's event loop only ever sees a log message now and then.
+import { readFileSync, unlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.ts';
 import type { CloudTarget } from './client.ts';
+import { UPLOAD_LOCK_FILE } from './state.ts';
 import { UPLOADER_ROLE } from './worker-protocol.ts';
 import type { FromUploader, ToUploader, UploaderWorkerData } from './worker-protocol.ts';
 
@@ -83,7 +87,13 @@ export class UploaderHost {
     this.starts++;
     this.startedAt = Date.now();
     this.lastThreadId = null; // until the new worker says it started
-    const worker = spawnUploaderWorker(data);
+    let worker: Worker;
+    try {
+      worker = spawnUploaderWorker(data);
+    } catch (err) {
+      this.restartLater(`upload worker could not start (${(err as Error).message})`);
+      return;
+    }
     worker.unref(); // uploads never keep the guard alive on their own
     worker.on('message', (m: FromUploader) => {
       if (m.type === 'log') this.opts.log(m.message);
@@ -100,10 +110,30 @@ export class UploaderHost {
     this.worker = null;
     if (this.closing !== null) return;
     // Unexpected: the position and the backlog are on disk; a new worker goes on from there.
+    this.releaseDeadLease();
+    this.restartLater(`upload worker exited (code ${code})`);
+  }
+
+  /**
+   * The dead worker's upload.lock carries this pid, so to everyone else it looks alive until
+   * its heartbeat is stale (15 s). Only this process's one uploader worker takes that lease,
+   * and it is gone: remove the lease, so the next worker (or another guard) takes it at once.
+   */
+  private releaseDeadLease(): void {
+    const path = join(this.opts.dataDir, UPLOAD_LOCK_FILE);
+    try {
+      const lease = JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown; host?: unknown };
+      if (lease.pid === process.pid && lease.host === hostname()) unlinkSync(path);
+    } catch {
+      /* no lease, or not readable: the stale check takes over */
+    }
+  }
+
+  private restartLater(why: string): void {
     if (Date.now() - this.startedAt >= HEALTHY_MS) this.crashes = 0;
     const delay = Math.min(RESTART_CAP_MS, (this.opts.restartBaseMs ?? 1_000) * 2 ** Math.min(this.crashes, 20));
     this.crashes++;
-    this.opts.log(`upload worker exited (code ${code}); restarting it in ${Math.round(delay / 1000)} s`);
+    this.opts.log(`${why}; restarting it in ${Math.round(delay / 1000)} s`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.start();

@@ -196,6 +196,8 @@ try {
     );
     const idle = report('idle', await phase(guard, () => false, CALLS));
     await guard.close();
+    // A worker that died (its heap limit, say) would show here: the numbers above would be off.
+    for (const line of guard.stderr().split('\n')) if (/upload worker/.test(line)) console.log(`guard log: ${line}`);
     // The same number of calls as while uploading, with no cloud: the guard's own folder works
     // as often (every ~20k records while serving), so the difference is the uploader's.
     const offGuard = await startGuard(guardEnv({ dataDir: join(root, 'off'), extra: allow }));

@@ -7,7 +7,9 @@
 // One uploader per data dir: the holder of upload.lock (StoreLock's lease: pid + heartbeat,
 // stale takeover) is the only one that sends and writes upload/position.json; it re-verifies
 // the lease right before each write. A lease lost during a stall costs a duplicate (the cloud
-// de-duplicates by id), never a loss. Loaded only when WARDEN_CLOUD_URL is set.
+// de-duplicates by id), never a loss. Loaded only when WARDEN_CLOUD_URL is set, and then in the
+// uploader's worker thread (worker-entry.ts, started by worker-host.ts), never on the guard's
+// main thread.
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Agent } from 'undici';

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ENV } from '../../core/protocol/index.ts';
 import type { AuditEvent } from '../../core/types.ts';
 import type { EventFilter, EventPage, PageQuery } from '../../store/read/index.ts';
@@ -14,6 +15,8 @@ import { exportEvents, formatOfPath } from '../../extension/src/export/writer.ts
 import { claudeDesktopConfig, placeholderFor } from '../../extension/src/guard/claude-config.ts';
 import { GUARD_FILES, refreshStableGuard } from '../../extension/src/guard/stable-copy.ts';
 import { makeEvent } from '../store/helpers.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'warden-ext-'));
@@ -105,6 +108,16 @@ describe('Claude Desktop config', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the copy holds every file the guard bundle loads beside itself (its worker scripts and the wasm)', () => {
+    // esbuild.mjs defines each worker script as a "./name.js" literal in dist/guard-server.js: a
+    // worker missing from GUARD_FILES would fail to start from the Claude Desktop copy.
+    const guard = readFileSync(join(root, 'dist', 'guard-server.js'), 'utf8');
+    const siblings = new Set([...guard.matchAll(/["']\.\/([a-z-]+\.(?:js|wasm))["']/g)].map((m) => m[1]!));
+    siblings.add('sql-wasm.wasm');
+    assert.ok(siblings.has('store-folder.js') && siblings.has('store-uploader.js'), `found ${[...siblings].join(', ')}`);
+    for (const f of siblings) assert.ok((GUARD_FILES as readonly string[]).includes(f), `${f} is loaded by the guard but not copied`);
   });
 
   it('runs `node <stable path>`; secrets are placeholders unless included; editor-only variables are left out', () => {

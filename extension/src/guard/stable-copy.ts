@@ -1,11 +1,11 @@
 // A copy of the guard outside the versioned extension folder, for Claude Desktop: the extension
 // folder changes name on every update (warden.warden-0.1.0 → -0.2.0), so a config pointing into
-// it would break. <dataDir>/guard/ holds guard-server.js, its folder worker and the wasm, and is
+// it would break. <dataDir>/guard/ holds guard-server.js, its folder and uploader workers, the wasm, and is
 // refreshed on each activation when the bundled files differ. No vscode.
 import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const GUARD_FILES = ['guard-server.js', 'store-folder.js', 'sql-wasm.wasm'] as const;
+export const GUARD_FILES = ['guard-server.js', 'store-folder.js', 'store-uploader.js', 'sql-wasm.wasm'] as const;
 export const STABLE_GUARD_DIR = 'guard';
 const STAMP = 'stamp.json';
 

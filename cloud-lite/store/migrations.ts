@@ -116,13 +116,13 @@ export const POSTGRES_ROUTINES: readonly string[] = [
   // ids lock them in the same order (no deadlock); only then is the usage row locked, by the
   // upsert that adds them, and held until the commit: the quota stays exact across instances
   // while concurrent batches of one user overlap in everything but that last step. Past the
-  // quota, the new ids beyond it in batch order (the caller's arrays are in batch order, one
-  // entry per id) are deleted again and the count set back, in the same transaction. Returns
-  // the count before this batch and every id it inserted.
+  // quota, the new ids beyond it in batch order (the caller's JSON array is in batch order, one
+  // event per id) are deleted again and the count set back, in the same transaction. Returns
+  // the count before this batch and every id it inserted. The events come as one json array: a
+  // json element's text is stored as the body verbatim (no text[] literal to escape per body).
   `
     CREATE OR REPLACE FUNCTION insert_events_within_quota_v1(
-      p_user text, p_key text, p_day text, p_quota bigint, p_received bigint,
-      p_ids text[], p_ts float8[], p_sessions text[], p_platforms text[], p_risks smallint[], p_bodies text[]
+      p_user text, p_key text, p_day text, p_quota bigint, p_received bigint, p_events json
     ) RETURNS TABLE (used_before integer, inserted text[])
     LANGUAGE plpgsql AS $fn$
     DECLARE
@@ -133,10 +133,10 @@ export const POSTGRES_ROUTINES: readonly string[] = [
     BEGIN
       WITH ins AS (
         INSERT INTO events (user_id, id, ts, session_id, platform, risk_level, key_id, received_at, body)
-        SELECT p_user, u.id, u.ts, u.session_id, u.platform, u.risk_level, p_key, p_received, u.body
-        FROM unnest(p_ids, p_ts, p_sessions, p_platforms, p_risks, p_bodies)
-          AS u(id, ts, session_id, platform, risk_level, body)
-        ORDER BY u.id COLLATE "C"
+        SELECT p_user, e ->> 'id', (e ->> 'ts')::float8, e ->> 'session_id', e ->> 'platform',
+          (e ->> 'risk_level')::smallint, p_key, p_received, e::text
+        FROM json_array_elements(p_events) AS e
+        ORDER BY e ->> 'id' COLLATE "C"
         ON CONFLICT DO NOTHING
         RETURNING events.id
       )
@@ -154,7 +154,8 @@ export const POSTGRES_ROUTINES: readonly string[] = [
       v_allowed := greatest(0, least(v_n::bigint, p_quota - v_before))::integer;
       IF v_allowed < v_n THEN
         DELETE FROM events WHERE events.user_id = p_user AND events.id = ANY ((
-          SELECT array_agg(x.id ORDER BY x.ord) FROM unnest(p_ids) WITH ORDINALITY AS x(id, ord) WHERE x.id = ANY (v_inserted)
+          SELECT array_agg(x.e ->> 'id' ORDER BY x.ord) FROM json_array_elements(p_events) WITH ORDINALITY AS x(e, ord)
+          WHERE x.e ->> 'id' = ANY (v_inserted)
         )[v_allowed + 1:]);
         UPDATE usage SET count = v_before + v_allowed WHERE usage.user_id = p_user AND usage.day = p_day;
       END IF;

@@ -260,20 +260,8 @@ class PostgresStore implements CloudStore {
     }
     const r = await this.query<{ used_before: number; inserted: string[] }>('insertEvents', {
       name: 'insert-events-within-quota',
-      text: 'SELECT used_before, inserted FROM insert_events_within_quota_v1($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-      values: [
-        user,
-        keyId,
-        day,
-        input.dailyQuota,
-        receivedAt,
-        e.map((x) => x.id),
-        e.map((x) => x.ts),
-        e.map((x) => x.session_id),
-        e.map((x) => x.platform),
-        e.map((x) => x.risk_level),
-        e.map((x) => JSON.stringify(x)),
-      ],
+      text: 'SELECT used_before, inserted FROM insert_events_within_quota_v1($1, $2, $3, $4, $5, $6)',
+      values: [user, keyId, day, input.dailyQuota, receivedAt, JSON.stringify(e)],
     });
     const { used_before: used, inserted } = r.rows[0]!;
     const stored = new Set(inserted);

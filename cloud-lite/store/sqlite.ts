@@ -74,8 +74,13 @@ export function openSqliteStore(dataDir: string): CloudStore {
   return new SqliteStore(db, new Checkpointer(file, db));
 }
 
-/** Past this many WAL pages (~400 MB at 4 KiB) the event loop checkpoints itself: the WAL stays bounded. */
-const WAL_HARD_LIMIT_PAGES = 100_000;
+/**
+ * Past this many WAL pages (~16 MB at 4 KiB) the event loop finishes a checkpoint itself, right
+ * after a worker pass (so only the pages written during that pass are left to copy): with no
+ * write in between, the next transaction restarts the WAL from its start, which a worker pass
+ * racing steady writes would never let happen.
+ */
+const WAL_RESTART_PAGES = 4000;
 
 // The worker: its own connection to the file, one PASSIVE checkpoint per request (it never
 // blocks the writer; it copies what is committed into the database and fsyncs it). CommonJS
@@ -146,7 +151,7 @@ class Checkpointer {
 
   private done(walPages: number): void {
     this.running = false;
-    if (walPages > WAL_HARD_LIMIT_PAGES && this.db.open) this.db.pragma('wal_checkpoint(RESTART)');
+    if (walPages > WAL_RESTART_PAGES && this.db.open) this.db.pragma('wal_checkpoint(PASSIVE)');
     if (this.again) {
       this.again = false;
       this.request();

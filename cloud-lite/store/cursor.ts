@@ -28,3 +28,17 @@ export function decodeCursor(cursor: string): CursorPosition {
   }
   return { ts, id };
 }
+
+/**
+ * A page from rows fetched with LIMIT limit + 1, newest first: the extra row only tells that
+ * there is a next page, which resumes after the last row served.
+ */
+export function pageOf<T>(
+  rows: readonly (CursorPosition & { body: string })[],
+  limit: number,
+  parse: (body: string) => T,
+): { items: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map((r) => parse(r.body)), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
+}

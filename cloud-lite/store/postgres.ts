@@ -6,7 +6,7 @@
 import pg from 'pg';
 import type { Alert, AuditEvent } from '../../core/types.ts';
 import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
-import { encodeCursor } from './cursor.ts';
+import { pageOf } from './cursor.ts';
 import { pendingMigrations, POSTGRES_MIGRATIONS, POSTGRES_ROUTINES } from './migrations.ts';
 import { afterCursor, checkLimit, eventConditions } from './query.ts';
 import { result, splitBatch } from './quota.ts';
@@ -287,12 +287,8 @@ class PostgresStore implements CloudStore {
       `SELECT id, ts, body FROM events WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ${limit + 1}`,
       values,
     );
-    const page = r.rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      events: page.map((row) => storedEvent(row.body)),
-      nextCursor: r.rows.length > limit && last !== undefined ? encodeCursor(last) : null,
-    };
+    const { items, nextCursor } = pageOf(r.rows, limit, storedEvent);
+    return { events: items, nextCursor };
   }
 
   async insertAlerts(user: string, alerts: Alert[]): Promise<number> {
@@ -317,12 +313,8 @@ class PostgresStore implements CloudStore {
       `SELECT id, ts, body FROM alerts WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ${limit + 1}`,
       values,
     );
-    const page = r.rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      alerts: page.map((row) => storedAlert(row.body)),
-      nextCursor: r.rows.length > limit && last !== undefined ? encodeCursor(last) : null,
-    };
+    const { items, nextCursor } = pageOf(r.rows, limit, storedAlert);
+    return { alerts: items, nextCursor };
   }
 
   async ping(): Promise<void> {

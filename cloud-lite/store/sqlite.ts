@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert, AuditEvent } from '../../core/types.ts';
 import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
-import { encodeCursor } from './cursor.ts';
+import { pageOf } from './cursor.ts';
 import { pendingMigrations, SQLITE_MIGRATIONS } from './migrations.ts';
 import { Checkpointer } from './sqlite-checkpointer.ts';
 import { afterCursor, checkLimit, eventConditions } from './query.ts';
@@ -71,6 +71,17 @@ export function openSqliteStore(dataDir: string): CloudStore {
   // Checkpoints run on a worker thread (Checkpointer), not inside a commit on the event loop.
   db.pragma('wal_autocheckpoint = 0');
   return new SqliteStore(db, new Checkpointer(file, db));
+}
+
+/** Named parameters for better-sqlite3: param(v) binds v and returns its placeholder. */
+function namedParams(initial: Record<string, unknown> = {}): { params: Record<string, unknown>; param: (v: unknown) => string } {
+  const params = { ...initial };
+  const param = (v: unknown): string => {
+    const name = `p${Object.keys(params).length}`;
+    params[name] = v;
+    return `@${name}`;
+  };
+  return { params, param };
 }
 
 function toRecord(r: KeyRow): ApiKeyRecord {
@@ -255,22 +266,13 @@ class SqliteStore implements CloudStore {
 
   async pageEvents(q: EventQuery): Promise<EventPageResult> {
     const limit = checkLimit(q.limit);
-    const params: Record<string, unknown> = {};
-    const param = (v: unknown): string => {
-      const name = `p${Object.keys(params).length}`;
-      params[name] = v;
-      return `@${name}`;
-    };
+    const { params, param } = namedParams();
     const where = eventConditions(q, param);
     const rows = this.stmt(`SELECT id, ts, body FROM events WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ${limit + 1}`).all(
       params,
     ) as { id: string; ts: number; body: string }[];
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      events: page.map((r) => storedEvent(r.body)),
-      nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null,
-    };
+    const { items, nextCursor } = pageOf(rows, limit, storedEvent);
+    return { events: items, nextCursor };
   }
 
   async insertAlerts(user: string, alerts: Alert[]): Promise<number> {
@@ -284,22 +286,13 @@ class SqliteStore implements CloudStore {
 
   async pageAlerts(q: AlertQuery): Promise<AlertPageResult> {
     const limit = checkLimit(q.limit);
-    const params: Record<string, unknown> = { user: q.user };
-    const param = (v: unknown): string => {
-      const name = `p${Object.keys(params).length}`;
-      params[name] = v;
-      return `@${name}`;
-    };
+    const { params, param } = namedParams({ user: q.user });
     const where = ['user_id = @user', ...afterCursor(q.cursor, param)];
     const rows = this.stmt(`SELECT id, ts, body FROM alerts WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ${limit + 1}`).all(
       params,
     ) as { id: string; ts: number; body: string }[];
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      alerts: page.map((r) => storedAlert(r.body)),
-      nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null,
-    };
+    const { items, nextCursor } = pageOf(rows, limit, storedAlert);
+    return { alerts: items, nextCursor };
   }
 
   async ping(): Promise<void> {

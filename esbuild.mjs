@@ -24,8 +24,8 @@ const entries = {
   demo: 'devtools/demo/main.ts',
 };
 
-await build({
-  entryPoints: entries,
+/** Node bundles (the guard and its workers, cloud-lite): ESM for Node 20. */
+const nodeBundle = {
   outdir,
   bundle: true,
   platform: 'node',
@@ -39,6 +39,11 @@ await build({
   // guard log stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
+};
+
+await build({
+  ...nodeBundle,
+  entryPoints: entries,
   // The store spawns its folder worker from store-folder.js, the guard its uploader worker from
   // store-uploader.js, both beside the bundle.
   define: {
@@ -56,18 +61,8 @@ copyFileSync(wasm, join(outdir, 'sql-wasm.wasm'));
 // addon and pg's optional pg-native is never installed: both stay external, resolved from
 // node_modules at run time, so the bundle runs from the repo (or beside its node_modules).
 await build({
+  ...nodeBundle,
   entryPoints: { 'cloud-lite': 'cloud-lite/main.ts' },
-  outdir,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: 'linked',
-  banner,
-  logLevel: 'warning',
-  legalComments: 'none',
-  minifyWhitespace: true,
-  minifySyntax: true,
   external: ['better-sqlite3', 'pg-native'],
 });
 

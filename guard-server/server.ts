@@ -95,7 +95,8 @@ export async function runGuardServer(env: NodeJS.ProcessEnv = process.env): Prom
     },
   };
 
-  registerTools(server, ctx, session, log);
+  // The uploader worker yields to the calls recorded here.
+  registerTools(server, ctx, session, log, uploader?.activity ?? null);
   server.server.oninitialized = () => {
     const v = server.server.getClientVersion();
     if (v)

@@ -8,6 +8,7 @@ import { InvalidGraphqlError } from '../../core/classify/index.ts';
 import type { GuardContext } from '../pipeline.ts';
 import { AuditWriteError, runCall } from '../pipeline.ts';
 import type { GuardSession } from '../session.ts';
+import type { CallActivity } from '../upload/activity.ts';
 import {
   NotConfiguredError,
   ToolInputError,
@@ -40,8 +41,16 @@ function requestSize(call: ResolvedCall): number {
   return n;
 }
 
-export function registerTools(server: McpServer, ctx: GuardContext, session: GuardSession, log: (msg: string) => void): void {
+/** `activity`: where calls are recorded for the uploader to yield to; null without a cloud. */
+export function registerTools(
+  server: McpServer,
+  ctx: GuardContext,
+  session: GuardSession,
+  log: (msg: string) => void,
+  activity: CallActivity | null = null,
+): void {
   const handle = async (resolve: () => ResolvedCall): Promise<CallToolResult> => {
+    activity?.begin();
     try {
       const call = resolve();
       const total = requestSize(call);
@@ -57,6 +66,8 @@ export function registerTools(server: McpServer, ctx: GuardContext, session: Gua
       }
       log(`internal error: ${(err as Error)?.stack ?? String(err)}`);
       return errorResult('Warden: internal error while handling this call (see the guard log)');
+    } finally {
+      activity?.end();
     }
   };
 

@@ -11,7 +11,7 @@
 // uploader's worker thread (worker-entry.ts, started by worker-host.ts), never on the guard's
 // main thread.
 import { createHash } from 'node:crypto';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from 'undici';
 import { scrubText } from '../../core/scrub/scrubber.ts';
 import { MAX_BATCH_EVENTS, MAX_BODY_BYTES } from '../../core/protocol/upload.ts';
@@ -19,6 +19,7 @@ import { FoldedEventReader, type FoldedEvent, type FoldedPosition } from '../../
 import { loadSqlJs } from '../../store/sqljs.ts';
 import { StoreLock } from '../../store/writer/lock.ts';
 import type { Logger } from '../log.ts';
+import type { ActivitySource } from './activity.ts';
 import { createUploadAgent, sendBatch, type BatchOutcome, type CloudTarget } from './client.ts';
 import { readPosition, readStatus, UPLOAD_LOCK_FILE, writePosition, writeStatus, type UploadStatusFile } from './state.ts';
 
@@ -35,7 +36,18 @@ export interface UploaderOptions {
   backoffBaseMs?: number;
   maxBatchEvents?: number;
   maxBodyBytes?: number;
+  /** The guard's tool-call activity: batches wait while it serves calls. Absent: never busy. */
+  activity?: ActivitySource;
+  /** Quiet time after the last call before a batch goes (default QUIET_MS). */
+  quietMs?: number;
+  /** The longest one batch waits for a quiet guard (default MAX_DEFER_MS). */
+  maxDeferMs?: number;
 }
+
+/** A batch waits until no call is in flight and none ended in the last QUIET_MS. */
+export const QUIET_MS = 100;
+/** …but never longer than this: a guard that is never idle still uploads (one batch per ~2 s). */
+export const MAX_DEFER_MS = 2_000;
 
 /** How long close() waits for an in-flight batch before aborting it. */
 const CLOSE_WAIT_MS = 1_000;
@@ -145,6 +157,8 @@ export class Uploader {
     let limit = this.maxEvents;
     try {
       while (!this.closed) {
+        await this.waitForQuiet();
+        if (this.closed) break;
         const read = reader.read(pos, limit);
         if (read.restarted && !this.warnedRestart) this.warn('upload: the store was cleared; uploading it from its start');
         this.warnedRestart ||= read.restarted;
@@ -223,6 +237,23 @@ export class Uploader {
       throw err;
     }
     return this.finish(this.intervalMs, pos);
+  }
+
+  /**
+   * Yields to tool calls: the read, build and send of a batch all cost CPU the request path
+   * would otherwise get (two cores shared with cloud-lite and the folder). Polls, since the
+   * main thread only stamps a shared buffer and never signals.
+   */
+  private async waitForQuiet(): Promise<void> {
+    const activity = this.opts.activity;
+    if (!activity) return;
+    const quietMs = this.opts.quietMs ?? QUIET_MS;
+    const deadline = Date.now() + (this.opts.maxDeferMs ?? MAX_DEFER_MS);
+    while (!this.closed && activity.busy(quietMs)) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      await sleep(Math.min(quietMs, left), undefined, { signal: this.abort.signal }).catch(() => {});
+    }
   }
 
   private backoffMs(): number {

@@ -5,6 +5,7 @@
 import { setPriority } from 'node:os';
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
 import { makeRedactor } from '../log.ts';
+import { activityReader } from './activity.ts';
 import { Uploader } from './uploader.ts';
 import { UPLOADER_ROLE } from './worker-protocol.ts';
 import type { FromUploader, ToUploader, UploaderWorkerData } from './worker-protocol.ts';
@@ -41,6 +42,9 @@ function runUploader(data: UploaderWorkerData): void {
     log: (message) => send({ type: 'log', message: redact(message) }),
     redact,
     firstDelayMs: data.firstDelayMs,
+    activity: activityReader(data.activity),
+    quietMs: data.quietMs,
+    maxDeferMs: data.maxDeferMs,
   });
   uploader.start();
   send({ type: 'started', threadId });

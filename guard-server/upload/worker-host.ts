@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.ts';
+import { CallActivity } from './activity.ts';
 import type { CloudTarget } from './client.ts';
 import { UPLOAD_LOCK_FILE } from './state.ts';
 import { UPLOADER_ROLE } from './worker-protocol.ts';
@@ -29,6 +30,9 @@ export interface UploaderHostOptions {
   firstDelayMs?: number;
   /** First restart delay after a crash; doubles per crash in a row (default 1 s, capped at 5 min). */
   restartBaseMs?: number;
+  /** Overrides of the uploader's quiet time and longest deferral (tests). */
+  quietMs?: number;
+  maxDeferMs?: number;
 }
 
 /** The uploader finishes or aborts its batch within ~1 s of a stop; then the worker is terminated. */
@@ -47,6 +51,11 @@ export class UploaderHost {
   private closing: Promise<void> | null = null;
   private starts = 0;
   private lastThreadId: number | null = null;
+  /**
+   * Where the request path records tool calls (one buffer for every worker this host starts,
+   * so a restarted worker sees the calls in flight).
+   */
+  readonly activity = new CallActivity();
 
   constructor(private readonly opts: UploaderHostOptions) {}
 
@@ -83,6 +92,9 @@ export class UploaderHost {
       instanceId: this.opts.instanceId,
       redact: this.opts.secrets,
       firstDelayMs: this.starts === 0 ? this.opts.firstDelayMs : undefined,
+      activity: this.activity.shared,
+      quietMs: this.opts.quietMs,
+      maxDeferMs: this.opts.maxDeferMs,
     };
     this.starts++;
     this.startedAt = Date.now();

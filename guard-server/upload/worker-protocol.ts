@@ -1,6 +1,7 @@
 // What the guard's main thread (worker-host.ts) and its uploader worker (worker-entry.ts) say
 // to each other. Kept apart from both so the main thread's bundle pulls in neither the
 // uploader, sql.js nor undici's upload agent: the worker is its own bundle (dist/store-uploader.js).
+import type { SharedActivity } from './activity.ts';
 import type { CloudTarget } from './client.ts';
 
 export const UPLOADER_ROLE = 'warden-uploader';
@@ -15,6 +16,11 @@ export interface UploaderWorkerData {
   redact: readonly string[];
   /** Delay of the first run (default: the uploader's own, a few seconds jittered). */
   firstDelayMs?: number;
+  /** The guard's tool-call activity (activity.ts): batches wait while calls are served. */
+  activity: SharedActivity;
+  /** Overrides of the uploader's QUIET_MS / MAX_DEFER_MS (tests). */
+  quietMs?: number;
+  maxDeferMs?: number;
 }
 
 /** Main thread → worker: finish (or abort, after ~1 s) the batch in flight and exit. */

@@ -13,6 +13,9 @@ export interface ServiceLimits {
   /** Requests per key in a sliding window. */
   burstLimit: number;
   burstWindowMs: number;
+  /** Failed authentications per client address in a sliding window (0: off). */
+  authFailureLimit: number;
+  authFailureWindowMs: number;
 }
 
 export interface ServerTimeouts {
@@ -48,6 +51,8 @@ export const LIMIT_DEFAULTS = {
   CLOUD_LITE_QUOTA_PRO: 1000,
   CLOUD_LITE_BURST_LIMIT: 1000,
   CLOUD_LITE_BURST_WINDOW_MS: 60_000,
+  CLOUD_LITE_AUTH_FAILURE_LIMIT: 100,
+  CLOUD_LITE_AUTH_FAILURE_WINDOW_MS: 60_000,
   CLOUD_LITE_HEADERS_TIMEOUT_MS: 10_000,
   CLOUD_LITE_REQUEST_TIMEOUT_MS: 30_000,
   CLOUD_LITE_KEEP_ALIVE_TIMEOUT_MS: 5_000,
@@ -126,6 +131,8 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
       },
       burstLimit: integer(env, 'CLOUD_LITE_BURST_LIMIT', 1, 1_000_000),
       burstWindowMs: integer(env, 'CLOUD_LITE_BURST_WINDOW_MS', 1000, 86_400_000),
+      authFailureLimit: integer(env, 'CLOUD_LITE_AUTH_FAILURE_LIMIT', 0, 1_000_000),
+      authFailureWindowMs: integer(env, 'CLOUD_LITE_AUTH_FAILURE_WINDOW_MS', 1000, 86_400_000),
     },
     timeouts,
   };

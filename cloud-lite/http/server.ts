@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { UPLOAD_PATHS } from '../../core/protocol/upload.ts';
 import { authenticate, keyIdOf } from '../auth/authenticate.ts';
+import { AuthFailureThrottle } from '../auth/failure-throttle.ts';
 import type { ServerTimeouts, ServiceLimits } from '../config.ts';
 import type { Limiter } from '../limits/types.ts';
 import { pathOf, type Logger } from '../log.ts';
@@ -57,6 +58,7 @@ export function createHttpServer(deps: ServerDeps): Server {
   const { limits, timeouts, log } = deps;
   const now = deps.now ?? Date.now;
   const routeDeps: RouteDeps = { store: deps.store, limits };
+  const failures = new AuthFailureThrottle(deps.limiter, limits.authFailureLimit, limits.authFailureWindowMs, now);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<Outcome> => {
     const target = req.url ?? '/';
@@ -73,6 +75,12 @@ export function createHttpServer(deps: ServerDeps): Server {
       return { reply: fail('method_not_allowed', `use ${route.method}`) };
     }
     const keyId = keyIdOf(req.headers);
+    // An address that keeps failing authentication is not heard (nor its body read) for a while.
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = failures.retryAfterSeconds(address);
+    if (wait > 0) {
+      return { reply: fail('rate_limited', 'too many failed authentications from this address', wait), keyId, close: true };
+    }
     const tooLarge = (): Reply => fail('payload_too_large', `the body limit is ${limits.maxBodyBytes} bytes`);
     const length = declaredLength(req);
     // The unread body would follow on this connection: close it after answering.
@@ -87,7 +95,10 @@ export function createHttpServer(deps: ServerDeps): Server {
         { method, target, headers: req.headers, body: body.body },
         { store: deps.store, limiter: deps.limiter, limits, now },
       );
-      if (!auth.ok) return { reply: auth.reply, keyId };
+      if (!auth.ok) {
+        if (auth.reply.status === 401) await failures.recordFailure(address);
+        return { reply: auth.reply, keyId };
+      }
       const q = target.indexOf('?');
       const ctx: RouteContext = { key: auth.key, search: q < 0 ? '' : target.slice(q), headers: req.headers, body: body.body, now: now() };
       return { reply: await route.handler(ctx, routeDeps), keyId };

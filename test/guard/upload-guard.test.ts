@@ -3,30 +3,15 @@
 // `audit --upload-status`, kill -9 between batches, two guards on one data dir.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { FakeCloud } from './fixtures/fake-cloud.ts';
+import { test } from 'node:test';
+import { FakeCloud, uploadTestbed } from './fixtures/fake-cloud.ts';
 import { seedFoldedEvents } from './fixtures/fake-cloud-seed.ts';
-import { GUARD, guardEnv, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
+import { GUARD, guardEnv, startGuard, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const KEY = { keyId: 'guard-key', secret: 'guard-upload-secret-0123456789' };
-const cleanups: (() => Promise<void> | void)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-async function cloud(): Promise<FakeCloud> {
-  const c = await new FakeCloud(KEY).start();
-  cleanups.push(() => c.stop());
-  return c;
-}
-
-function dataDir(): string {
-  const dir = tempDir('warden-upload-guard-');
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, cloud, dataDir } = uploadTestbed(KEY, 'warden-upload-guard-');
 
 function cloudEnv(c: FakeCloud): Record<string, string> {
   return {

@@ -3,33 +3,18 @@
 // reports which threads compile sql.js's wasm; in this process the worker host is driven
 // directly (worker-entry.ts through tsx) to crash its worker and to stop a stalled one.
 import { strict as assert } from 'node:assert';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { readPosition } from '../../guard-server/upload/state.ts';
 import { startUploaderWorker, type UploaderHost } from '../../guard-server/upload/worker-host.ts';
-import { FakeCloud } from './fixtures/fake-cloud.ts';
+import { FakeCloud, uploadTestbed } from './fixtures/fake-cloud.ts';
 import { seedFoldedEvents } from './fixtures/fake-cloud-seed.ts';
-import { guardEnv, startGuard, tempDir, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
+import { guardEnv, startGuard, text, waitExit, type GuardHandle } from '../helpers/guard.ts';
 
 const KEY = { keyId: 'worker-key', secret: 'worker-upload-secret-0123456789' };
-const cleanups: (() => Promise<void> | void)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-async function cloud(): Promise<FakeCloud> {
-  const c = await new FakeCloud(KEY).start();
-  cleanups.push(() => c.stop());
-  return c;
-}
-
-function dataDir(): string {
-  const dir = tempDir('warden-upload-worker-');
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, cloud, dataDir } = uploadTestbed(KEY, 'warden-upload-worker-');
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -3,32 +3,15 @@
 // batches back to back. In this process through the uploader's activity option, and through the
 // worker host, whose shared buffer the worker reads. Counts over windows, no exact timings.
 import { strict as assert } from 'node:assert';
-import { rmSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { CallActivity, activityReader, type ActivitySource } from '../../guard-server/upload/activity.ts';
 import { Uploader } from '../../guard-server/upload/uploader.ts';
 import { startUploaderWorker } from '../../guard-server/upload/worker-host.ts';
-import { FakeCloud } from './fixtures/fake-cloud.ts';
+import { uploadTestbed } from './fixtures/fake-cloud.ts';
 import { seedFoldedEvents } from './fixtures/fake-cloud-seed.ts';
-import { tempDir } from '../helpers/guard.ts';
 
 const KEY = { keyId: 'yield-key', secret: 'yield-upload-secret-0123456789' };
-const cleanups: (() => Promise<void> | void)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-async function cloud(): Promise<FakeCloud> {
-  const c = await new FakeCloud(KEY).start();
-  cleanups.push(() => c.stop());
-  return c;
-}
-
-function dataDir(): string {
-  const dir = tempDir('warden-upload-yield-');
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, cloud, dataDir } = uploadTestbed(KEY, 'warden-upload-yield-');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

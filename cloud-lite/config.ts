@@ -3,7 +3,11 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MAX_BATCH_EVENTS, MAX_BODY_BYTES } from '../core/protocol/upload.ts';
+import { analyzeConfigFrom, type AnalyzeConfig } from './analyze/config.ts';
+import { ConfigError, envInteger, envText, envUrl, type Env } from './config-env.ts';
+import { mailConfigFrom, type MailConfig } from './mail/config.ts';
 import type { Plan } from './store/types.ts';
+import { webConfigFrom, type WebConfig } from './web/config.ts';
 
 export interface ServiceLimits {
   maxBodyBytes: number;
@@ -37,9 +41,12 @@ export interface ServiceConfig {
   redisUrl: string | null;
   limits: ServiceLimits;
   timeouts: ServerTimeouts;
+  mail: MailConfig;
+  analyze: AnalyzeConfig;
+  web: WebConfig;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export const DEFAULT_DATA_DIR = join(homedir(), '.warden-cloud');
 
@@ -60,34 +67,12 @@ export const LIMIT_DEFAULTS = {
   CLOUD_LITE_SHUTDOWN_GRACE_MS: 10_000,
 } as const;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function set(env: Env, name: string): string | null {
-  const v = env[name];
-  return v === undefined || v.trim() === '' ? null : v.trim();
-}
-
 function integer(env: Env, name: keyof typeof LIMIT_DEFAULTS, min: number, max: number): number {
-  const text = set(env, name);
-  if (text === null) return LIMIT_DEFAULTS[name];
-  const n = /^[0-9]{1,10}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= min && n <= max)) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}`);
-  return n;
+  return envInteger(env, name, LIMIT_DEFAULTS[name], min, max);
 }
 
-function url(env: Env, name: string, protocols: string[]): string | null {
-  const text = set(env, name);
-  if (text === null) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch {
-    // Never echo the value: a database URL may hold a password.
-    throw new ConfigError(`${name} is not a URL`);
-  }
-  if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')}`);
-  return text;
-}
+const set = envText;
+const url = envUrl;
 
 /** The data dir alone (the keys CLI needs no server settings). */
 export function dataDirFrom(env: Env): string {
@@ -135,5 +120,8 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
       authFailureWindowMs: integer(env, 'CLOUD_LITE_AUTH_FAILURE_WINDOW_MS', 1000, 86_400_000),
     },
     timeouts,
+    mail: mailConfigFrom(env),
+    analyze: analyzeConfigFrom(env),
+    web: webConfigFrom(env),
   };
 }

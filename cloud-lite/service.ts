@@ -3,13 +3,17 @@
 // store and the limiter. Tests start it in-process; main.ts runs it from the environment.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAnalyzer } from './analyze/analyzer.ts';
+import { startAlertEvaluator } from './alerts/evaluator.ts';
 import type { ServiceConfig } from './config.ts';
 import { createHttpServer } from './http/server.ts';
 import { openLimiter } from './limits/open.ts';
 import type { Limiter } from './limits/types.ts';
 import { createLogger, type Logger } from './log.ts';
+import { startMailer } from './mail/mailer.ts';
 import { openCloudStore } from './store/open.ts';
 import type { CloudStore } from './store/types.ts';
+import { createWebApp } from './web/app.ts';
 
 export interface RunningService {
   /** http://host:port */
@@ -36,13 +40,21 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   try {
     const lim = await openLimiter({ redisUrl: config.redisUrl, onWarning });
     limiter = lim;
+    const now = options.now ?? Date.now;
+    // Background work off the request path: the mailer sends from the durable outbox, the
+    // evaluator runs the sequence detector on what a batch stored and wakes the mailer.
+    const mailer = startMailer({ store, config: config.mail, log, now });
+    const alerts = startAlertEvaluator({ store, limiter: lim, log, now, onCritical: () => mailer.wake() });
     const server = createHttpServer({
       store,
       limiter: lim,
       limits: config.limits,
       timeouts: config.timeouts,
       log,
-      ...(options.now ? { now: options.now } : {}),
+      alerts,
+      analyzer: createAnalyzer({ store, config: config.analyze, log, now }),
+      web: createWebApp({ store, limiter: lim, config: config.web, log, now }),
+      now,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -66,6 +78,8 @@ export async function startService(config: ServiceConfig, options: StartOptions 
         await stopped;
         clearInterval(sweep);
         clearTimeout(grace);
+        await alerts.close();
+        await mailer.close();
         await Promise.allSettled([store.close(), lim.close()]);
       })());
     return {

@@ -4,6 +4,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { decodeUploadBatch, parseEventsQuery, parseEventsRequest, type UploadAccepted } from '../../core/protocol/upload.ts';
 import type { ApiKeyRecord, CloudStore } from '../store/types.ts';
+import type { AlertEvaluator } from '../alerts/evaluator.ts';
+import type { Analyzer } from '../analyze/analyzer.ts';
 import type { ServiceLimits } from '../config.ts';
 import { fail, ok, type Reply } from './respond.ts';
 
@@ -19,6 +21,8 @@ export interface RouteContext {
 export interface RouteDeps {
   store: CloudStore;
   limits: ServiceLimits;
+  alerts: AlertEvaluator;
+  analyzer: Analyzer;
 }
 
 /** 'YYYY-MM-DD' of `now` in UTC: the day a batch's events count against. */
@@ -51,6 +55,13 @@ export async function postBatch(ctx: RouteContext, deps: RouteDeps): Promise<Rep
     day: utcDay(ctx.now),
     receivedAt: ctx.now,
   });
+  if (result.accepted.length > 0) {
+    const stored = new Set(result.accepted);
+    deps.alerts.afterInsert(
+      ctx.key.user,
+      decoded.value.events.filter((e) => stored.delete(e.id)),
+    );
+  }
   const reset = secondsToUtcMidnight(ctx.now);
   if (result.accepted.length === 0 && result.refused.length > 0) {
     return fail('quota_exceeded', `the daily quota of ${quota} events is used; it resets at 00:00 UTC`, reset.seconds, reset.at);

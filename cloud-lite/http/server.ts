@@ -14,6 +14,10 @@ import { InvalidCursorError, type CloudStore } from '../store/types.ts';
 import { declaredLength, readBody } from './body.ts';
 import { fail, ok, rawErrorResponse, send, type Reply } from './respond.ts';
 import { getAlerts, getEvents, postBatch, type RouteContext, type RouteDeps } from './routes.ts';
+import type { AlertEvaluator } from '../alerts/evaluator.ts';
+import type { Analyzer } from '../analyze/analyzer.ts';
+import { postAnalyze } from '../analyze/route.ts';
+import type { WebApp, WebOutcome } from '../web/app.ts';
 
 export interface ServerDeps {
   store: CloudStore;
@@ -21,11 +25,17 @@ export interface ServerDeps {
   limits: ServiceLimits;
   timeouts: ServerTimeouts;
   log: Logger;
+  alerts: AlertEvaluator;
+  analyzer: Analyzer;
+  web: WebApp;
   now?: () => number;
 }
 
-/** The answer (null: the client went away), the key id for the log, whether to close the connection. */
-type Outcome = { reply: Reply | null; keyId?: string; close?: boolean };
+/**
+ * The answer (null: the client went away, or the web app answered itself: `web`), the key id
+ * for the log, whether to close the connection.
+ */
+type Outcome = { reply: Reply | null; keyId?: string; close?: boolean; web?: WebOutcome };
 
 type Handler = (ctx: RouteContext, deps: RouteDeps) => Promise<Reply>;
 
@@ -33,7 +43,11 @@ const SIGNED: Record<string, { method: string; handler: Handler }> = {
   [UPLOAD_PATHS.batches]: { method: 'POST', handler: postBatch },
   [UPLOAD_PATHS.events]: { method: 'GET', handler: getEvents },
   [UPLOAD_PATHS.alerts]: { method: 'GET', handler: getAlerts },
+  [UPLOAD_PATHS.analyze]: { method: 'POST', handler: postAnalyze },
 };
+
+/** The signed API lives under /v1/; every other path but /healthz is the web dashboard's. */
+const API_PREFIX = '/v1/';
 
 /** Seconds a client should wait after a 503 (a back end down): short, the guard retries with backoff. */
 const UNAVAILABLE_RETRY_SECONDS = 5;
@@ -57,7 +71,7 @@ async function healthz(deps: ServerDeps): Promise<Reply> {
 export function createHttpServer(deps: ServerDeps): Server {
   const { limits, timeouts, log } = deps;
   const now = deps.now ?? Date.now;
-  const routeDeps: RouteDeps = { store: deps.store, limits };
+  const routeDeps: RouteDeps = { store: deps.store, limits, alerts: deps.alerts, analyzer: deps.analyzer };
   const failures = new AuthFailureThrottle(deps.limiter, limits.authFailureLimit, limits.authFailureWindowMs, now);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<Outcome> => {
@@ -67,6 +81,10 @@ export function createHttpServer(deps: ServerDeps): Server {
     if (path === UPLOAD_PATHS.healthz) {
       if (method !== 'GET' && method !== 'HEAD') return { reply: fail('method_not_allowed', 'use GET') };
       return { reply: await healthz(deps) };
+    }
+    if (!path.startsWith(API_PREFIX)) {
+      const page = await deps.web.handle(req, res, path);
+      return { reply: null, web: page };
     }
     const route = SIGNED[path];
     if (!route) return { reply: fail('not_found', 'no such endpoint') };
@@ -122,12 +140,20 @@ export function createHttpServer(deps: ServerDeps): Server {
       const started = performance.now();
       handle(req, res)
         .catch((): Outcome => ({ reply: unavailable() }))
-        .then(({ reply, keyId, close }) => {
+        .then(({ reply, keyId, close, web }) => {
           const entry = {
             method: (req.method ?? '').slice(0, 16),
             path: pathOf(req.url),
-            status: reply?.status ?? 0,
-            ...(reply?.code ? { code: reply.code } : reply === null ? { code: 'client_aborted' } : {}),
+            status: web?.status ?? reply?.status ?? 0,
+            ...(web
+              ? web.code
+                ? { code: web.code }
+                : {}
+              : reply?.code
+                ? { code: reply.code }
+                : reply === null
+                  ? { code: 'client_aborted' }
+                  : {}),
             ...(keyId ? { key_id: keyId } : {}),
             ms: Math.round((performance.now() - started) * 100) / 100,
           };

@@ -2,12 +2,26 @@
 // applied in schema_migrations; migrate() applies the missing ones in order, in one transaction
 // that excludes other instances (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), and
 // refuses a database migrated by a newer build. Never edit a released migration: add one.
+import { ALERT_MIGRATIONS } from '../alerts/migrations.ts';
+import { ANALYSIS_MIGRATIONS } from '../analyze/migrations.ts';
+import { MAIL_MIGRATIONS } from '../mail/migrations.ts';
+import { WEB_MIGRATIONS } from '../web/migrations.ts';
 import { SchemaTooNewError } from './types.ts';
 
 export interface Migration {
   version: number;
   sql: string;
 }
+
+/** A part's migrations for each back end, and its PostgreSQL routines (see POSTGRES_ROUTINES). */
+export interface FeatureMigrations {
+  sqlite: readonly Migration[];
+  postgres: readonly Migration[];
+  postgresRoutines: readonly string[];
+}
+
+/** The parts beyond the core schema, in version order (alerts 2, mail 3, analysis 4, web 5). */
+const FEATURES: readonly FeatureMigrations[] = [ALERT_MIGRATIONS, MAIL_MIGRATIONS, ANALYSIS_MIGRATIONS, WEB_MIGRATIONS];
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
@@ -54,6 +68,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_by_time ON alerts (user_id, ts DESC, id DESC);
     `,
   },
+  ...FEATURES.flatMap((f) => f.sqlite),
 ];
 
 // Ids compare bytewise (COLLATE "C") so that pages order exactly as in SQLite, whatever the
@@ -103,6 +118,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_by_time ON alerts (user_id, ts DESC, id DESC);
     `,
   },
+  ...FEATURES.flatMap((f) => f.postgres),
 ];
 
 /**
@@ -163,6 +179,7 @@ export const POSTGRES_ROUTINES: readonly string[] = [
     END
     $fn$;
   `,
+  ...FEATURES.flatMap((f) => f.postgresRoutines),
 ];
 
 /** The migrations a database at `applied` still needs; throws if it is newer than `known`. */

@@ -6,14 +6,21 @@
 import pg from 'pg';
 import type { Alert, AuditEvent } from '../../core/types.ts';
 import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
+import { postgresAlertStore } from '../alerts/store-postgres.ts';
+import type { AlertStore } from '../alerts/store.ts';
+import { postgresAnalysisStore } from '../analyze/store-postgres.ts';
+import type { AnalysisStore } from '../analyze/store.ts';
+import { postgresMailStore } from '../mail/store-postgres.ts';
+import type { MailStore } from '../mail/store.ts';
+import { postgresWebStore } from '../web/store-postgres.ts';
+import type { WebStore } from '../web/store.ts';
 import { pageOf } from './cursor.ts';
 import { pendingMigrations, POSTGRES_MIGRATIONS, POSTGRES_ROUTINES } from './migrations.ts';
 import { afterCursor, checkLimit, eventConditions } from './query.ts';
+import { PgDatabase, safeError } from './postgres-db.ts';
 import { result, splitBatch } from './quota.ts';
 import {
   DuplicateKeyError,
-  InvalidCursorError,
-  SchemaTooNewError,
   type AlertPageResult,
   type AlertQuery,
   type ApiKeyListing,
@@ -28,6 +35,8 @@ import {
   type VerifyKey,
 } from './types.ts';
 
+export { PostgresStoreError } from './postgres-db.ts';
+
 export interface PostgresStoreOptions {
   poolSize?: number | undefined;
   onWarning?: ((message: string) => void) | undefined;
@@ -35,32 +44,6 @@ export interface PostgresStoreOptions {
 
 /** Serialises migrate() across instances: pg_advisory_xact_lock key ("warden" in ASCII). */
 const MIGRATION_LOCK = 0x77617264656e;
-
-/** A database failure, described without the statement's values. */
-export class PostgresStoreError extends Error {
-  constructor(
-    message: string,
-    /** SQLSTATE (e.g. 40001) or the network error code (e.g. ECONNREFUSED). */
-    readonly code: string | undefined,
-  ) {
-    super(message);
-  }
-}
-
-function safeError(err: unknown, what: string): Error {
-  if (
-    err instanceof DuplicateKeyError ||
-    err instanceof InvalidCursorError ||
-    err instanceof SchemaTooNewError ||
-    err instanceof RangeError ||
-    err instanceof PostgresStoreError
-  ) {
-    return err;
-  }
-  const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) return new PostgresStoreError(`PostgreSQL ${what} failed (SQLSTATE ${code})`, code);
-  return new PostgresStoreError(`PostgreSQL unavailable during ${what}${code === undefined ? '' : ` (${code})`}`, code);
-}
 
 interface KeyRow {
   key_id: string;
@@ -122,44 +105,30 @@ export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}):
 class PostgresStore implements CloudStore {
   readonly kind = 'postgres' as const;
 
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly db: PgDatabase;
+  readonly alerts: AlertStore;
+  readonly mail: MailStore;
+  readonly analysis: AnalysisStore;
+  readonly web: WebStore;
 
-  /** A named query (config.name) is prepared once per connection: the hot paths skip re-planning. */
-  private async query<R extends pg.QueryResultRow>(
+  constructor(private readonly pool: pg.Pool) {
+    this.db = new PgDatabase(pool);
+    this.alerts = postgresAlertStore(this.db);
+    this.mail = postgresMailStore(this.db);
+    this.analysis = postgresAnalysisStore(this.db);
+    this.web = postgresWebStore(this.db);
+  }
+
+  private query<R extends pg.QueryResultRow>(
     what: string,
     text: string | pg.QueryConfig,
     values: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    try {
-      return await (typeof text === 'string' ? this.pool.query<R>(text, values) : this.pool.query<R>(text));
-    } catch (err) {
-      throw safeError(err, what);
-    }
+    return this.db.query<R>(what, text, values);
   }
 
-  private async transaction<T>(what: string, body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw safeError(err, what);
-    }
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const value = await body(client);
-      await client.query('COMMIT');
-      return value;
-    } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      throw safeError(err, what);
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(what: string, body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.db.transaction(what, body);
   }
 
   async migrate(): Promise<void> {

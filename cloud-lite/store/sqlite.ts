@@ -10,6 +10,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert, AuditEvent } from '../../core/types.ts';
 import { parseAlert, parseAuditEvent } from '../../core/protocol/event.ts';
+import { sqliteAlertStore } from '../alerts/store-sqlite.ts';
+import type { AlertStore } from '../alerts/store.ts';
+import { sqliteAnalysisStore } from '../analyze/store-sqlite.ts';
+import type { AnalysisStore } from '../analyze/store.ts';
+import { sqliteMailStore } from '../mail/store-sqlite.ts';
+import type { MailStore } from '../mail/store.ts';
+import { sqliteWebStore } from '../web/store-sqlite.ts';
+import type { WebStore } from '../web/store.ts';
 import { pageOf } from './cursor.ts';
 import { pendingMigrations, SQLITE_MIGRATIONS } from './migrations.ts';
 import { Checkpointer } from './sqlite-checkpointer.ts';
@@ -118,10 +126,20 @@ class SqliteStore implements CloudStore {
   /** Batches waiting for the next group commit. */
   private pending: PendingBatch[] = [];
 
+  readonly alerts: AlertStore;
+  readonly mail: MailStore;
+  readonly analysis: AnalysisStore;
+  readonly web: WebStore;
+
   constructor(
     private readonly db: Database.Database,
     private readonly checkpointer: Checkpointer,
-  ) {}
+  ) {
+    this.alerts = sqliteAlertStore(db);
+    this.mail = sqliteMailStore(db);
+    this.analysis = sqliteAnalysisStore(db);
+    this.web = sqliteWebStore(db);
+  }
 
   /** Prepared once per distinct SQL text (the page queries vary with their filters). */
   private stmt(sql: string): Database.Statement {

@@ -4,6 +4,10 @@
 // set, shared by several stateless instances). Everything here is durable: a method that
 // resolved has committed.
 import type { Alert, AuditEvent, Platform, RiskLevel } from '../../core/types.ts';
+import type { AlertStore } from '../alerts/store.ts';
+import type { AnalysisStore } from '../analyze/store.ts';
+import type { MailStore } from '../mail/store.ts';
+import type { WebStore } from '../web/store.ts';
 
 export type Plan = 'free' | 'pro';
 export const PLANS: readonly Plan[] = ['free', 'pro'];
@@ -107,6 +111,11 @@ export class SchemaTooNewError extends Error {}
 
 export interface CloudStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** The parts' own tables, on the same database (cloud-lite/<part>/store*.ts). */
+  readonly alerts: AlertStore;
+  readonly mail: MailStore;
+  readonly analysis: AnalysisStore;
+  readonly web: WebStore;
   /** Runs the versioned migrations not yet applied; safe when several instances start at once. */
   migrate(): Promise<void>;
 

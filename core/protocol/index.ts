@@ -7,3 +7,4 @@ export * from './notification.ts';
 export * from './env.ts';
 export * from './upload.ts';
 export * from './signing.ts';
+export * from './analyze.ts';

@@ -58,11 +58,18 @@ export const UPLOAD_ERROR_CODES = [
   'method_not_allowed',
   'request_timeout',
   'service_unavailable',
+  // POST /v1/analyze: analysis not configured on this service (permanent until it is), the
+  // model's answer unusable (failed, slow or refused by validation), a user's daily analyses
+  // used, the service's monthly token budget spent.
+  'analysis_disabled',
+  'analysis_failed',
+  'analysis_quota_exceeded',
+  'analysis_budget_exhausted',
 ] as const;
 export type UploadErrorCode = (typeof UPLOAD_ERROR_CODES)[number];
 
 /** The HTTP status each error code is answered with. */
-export const UPLOAD_ERROR_STATUS: Readonly<Record<UploadErrorCode, 400 | 401 | 404 | 405 | 408 | 413 | 429 | 503>> = {
+export const UPLOAD_ERROR_STATUS: Readonly<Record<UploadErrorCode, 400 | 401 | 404 | 405 | 408 | 413 | 429 | 501 | 502 | 503>> = {
   bad_signature: 401,
   stale_timestamp: 401,
   replayed_nonce: 401,
@@ -75,6 +82,10 @@ export const UPLOAD_ERROR_STATUS: Readonly<Record<UploadErrorCode, 400 | 401 | 4
   method_not_allowed: 405,
   request_timeout: 408,
   service_unavailable: 503,
+  analysis_disabled: 501,
+  analysis_failed: 502,
+  analysis_quota_exceeded: 429,
+  analysis_budget_exhausted: 429,
 };
 
 export const UploadErrorResponseSchema = z.object({

@@ -40,7 +40,7 @@ describe('cloud-lite service: ingest, quota, paging', () => {
     assert.deepEqual(await r.json(), { ok: true, store: { kind: 'sqlite', ok: true }, limiter: { kind: 'memory', ok: true } });
   });
 
-  it('unknown API paths answer 404 and wrong methods 405, in JSON (paths outside /v1/ are the web dashboard\'s)', async () => {
+  it("unknown API paths answer 404 and wrong methods 405, in JSON (paths outside /v1/ are the web dashboard's)", async () => {
     const a = await fetch(svc.url + '/v1/nope');
     assert.equal(a.status, 404);
     assert.equal(((await a.json()) as any).error.code, 'not_found');

@@ -16,8 +16,11 @@ export interface AlertEvaluatorDeps {
 }
 
 export interface AlertEvaluator {
-  /** The events a batch stored (accepted, not duplicates), right after the commit. Never throws. */
-  afterInsert(user: string, events: readonly AuditEvent[]): void;
+  /**
+   * The events a batch stored (accepted, not duplicates), right after the commit, with the key
+   * that uploaded them (its owner is who a critical alert is mailed to). Never throws.
+   */
+  afterInsert(user: string, keyId: string, events: readonly AuditEvent[]): void;
   close(): Promise<void>;
 }
 

@@ -59,6 +59,7 @@ export async function postBatch(ctx: RouteContext, deps: RouteDeps): Promise<Rep
     const stored = new Set(result.accepted);
     deps.alerts.afterInsert(
       ctx.key.user,
+      ctx.key.keyId,
       decoded.value.events.filter((e) => stored.delete(e.id)),
     );
   }

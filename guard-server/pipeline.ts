@@ -19,6 +19,7 @@ import { EVENT_SCHEMA_VERSION } from '../core/protocol/event.ts';
 import type { RuleEngine } from '../core/rules/engine.ts';
 import { newPiiCounts, scrubText, scrubUrl, scrubValue } from '../core/scrub/scrubber.ts';
 import type { Alert, AuditEvent, OperationInput, Platform, RiskResult } from '../core/types.ts';
+import { analysisFor } from './analysis/index.ts';
 import type { GuardConfig } from './config.ts';
 import type { ControlWatcher } from './control.ts';
 import type { Pacer } from './forward/pacing.ts';
@@ -72,7 +73,18 @@ export async function runCall(ctx: GuardContext, session: GuardSession, call: Re
   const hints: AssessHints = { recordUrl: safeUrl, ...(platform ? { platform } : {}) };
   if (call.platformHint && call.target) hints.target = call.target;
   const assessed = assessOperation(ctx.rules, op, hints);
-  const { classification: cls, risk } = assessed;
+  const { classification: cls } = assessed;
+  // A write no rule knows: a cached cloud verdict may raise its risk (never lower it); without
+  // one, cloud-lite is asked off this path. Nothing without a cloud.
+  const risk =
+    analysisFor(ctx)?.consider(assessed.risk, () => ({
+      platform: cls.platform,
+      method: assessed.method,
+      endpoint: cls.endpoint,
+      operation: assessed.operation === null ? null : scrubText(assessed.operation),
+      rootFields: cls.graphql?.flatMap((o) => o.fields) ?? null,
+      op: call.op,
+    })) ?? assessed.risk;
   const { hostname } = call.upstream.url;
   const recordHost =
     call.dispatcher === 'open' && !ctx.config.httpExactHosts.has(hostname.toLowerCase().replace(/^\[|\]$/g, ''))

@@ -3,6 +3,7 @@
 import { scrubText } from '../../core/scrub/scrubber.ts';
 import type { GuardContext } from '../pipeline.ts';
 import type { GuardSession } from '../session.ts';
+import { analysisFor } from '../analysis/index.ts';
 import { uploadReport } from '../upload/report.ts';
 
 export function statusReport(ctx: GuardContext, session: GuardSession) {
@@ -44,6 +45,8 @@ export function statusReport(ctx: GuardContext, session: GuardSession) {
     },
     /** Uploads to cloud-lite, as the data dir's upload lease holder last wrote them. */
     upload: uploadReport(config.dataDir, config.cloud?.url ?? null, config.cloud !== null),
+    /** Cloud verdicts on writes no rule knows (needs a cloud): cached, applied, asked, failures, pause. */
+    analysis: analysisFor(ctx)?.report() ?? { enabled: false },
     recent_alerts: session.recentAlerts.map((a) => ({
       id: a.id,
       ts: new Date(a.ts).toISOString(),

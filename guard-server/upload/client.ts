@@ -62,20 +62,17 @@ function errorClass(err: unknown): string {
   return typeof e.code === 'string' ? e.code : typeof e.name === 'string' ? e.name : 'Error';
 }
 
-export async function sendBatch(
-  agent: Agent,
-  cloud: CloudTarget,
-  body: string,
-  signal: AbortSignal,
-  fallbackPauseMs: number,
-): Promise<BatchOutcome> {
+/** What a signed POST came back with: its status, headers and (bounded) text, or why there is none. */
+export type SignedAnswer =
+  | { ok: true; status: number; headers: Record<string, string | string[] | undefined>; text: string }
+  | { ok: false; code: string; message: string };
+
+/** One signed POST of `body` to `path` under the cloud's base URL; never throws. */
+export async function postSigned(agent: Agent, cloud: CloudTarget, path: string, body: string, signal: AbortSignal): Promise<SignedAnswer> {
   const { request } = await import('undici');
-  const url = endpoint(cloud.url, UPLOAD_PATHS.batches);
+  const url = endpoint(cloud.url, path);
   // Fresh timestamp and nonce per attempt: a retry is a new request, never a replay.
   const signed = await signRequest({ method: 'POST', pathWithQuery: url.pathname, body, keyId: cloud.keyId, secret: cloud.secret });
-  let status: number;
-  let headers: Record<string, string | string[] | undefined>;
-  let text: string;
   try {
     const res = await request(url, {
       method: 'POST',
@@ -84,22 +81,32 @@ export async function sendBatch(
       dispatcher: agent,
       signal,
     });
-    status = res.statusCode;
-    headers = res.headers;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > MAX_ANSWER_BYTES) {
         res.body.destroy();
-        return { kind: 'retry', code: `http_${status}`, message: `answer over ${MAX_ANSWER_BYTES} bytes` };
+        return { ok: false, code: `http_${res.statusCode}`, message: `answer over ${MAX_ANSWER_BYTES} bytes` };
       }
       chunks.push(chunk);
     }
-    text = Buffer.concat(chunks).toString('utf8');
+    return { ok: true, status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
   } catch (err) {
-    return { kind: 'retry', code: 'network', message: `${url.origin} unreachable (${errorClass(err)})` };
+    return { ok: false, code: 'network', message: `${url.origin} unreachable (${errorClass(err)})` };
   }
+}
+
+export async function sendBatch(
+  agent: Agent,
+  cloud: CloudTarget,
+  body: string,
+  signal: AbortSignal,
+  fallbackPauseMs: number,
+): Promise<BatchOutcome> {
+  const answer = await postSigned(agent, cloud, UPLOAD_PATHS.batches, body, signal);
+  if (!answer.ok) return { kind: 'retry', code: answer.code, message: answer.message };
+  const { status, headers, text } = answer;
 
   let json: unknown = null;
   try {

@@ -111,7 +111,18 @@ describe('cloud-lite POST /v1/analyze', () => {
     ['prose around the JSON', { text: 'Sure, HOSTILE here: {"level": 2, "label": "Updates prices"}' }, 'HOSTILE'],
     ['JSON array', { text: '[{"level": 2, "label": "Updates prices"}]' }, 'Updates prices'],
     ['oversized reply text', { text: `{"level": 2, "label": "${big}"}` }, 'Deletes Deletes'],
-    ['oversized HTTP body', { raw: JSON.stringify({ pad: 'x'.repeat(200_000), HOSTILE: 1 }) }, 'HOSTILE'],
+    [
+      'oversized HTTP body (a valid message padded past 64 KiB)',
+      {
+        body: {
+          type: 'message',
+          content: [{ type: 'text', text: '{"level": 1, "label": "Renames HOSTILE things"}' }],
+          usage: DEFAULT_USAGE,
+          padding: 'x'.repeat(100_000),
+        },
+      },
+      'HOSTILE',
+    ],
     ['label over 120 characters', { text: JSON.stringify({ level: 2, label: 'Updates '.repeat(16) }) }, 'Updates Updates'],
     ['empty label', { text: '{"level": 2, "label": ""}' }, '"label"'],
     [
@@ -337,6 +348,8 @@ describe('cloud-lite /v1/analyze off', () => {
     assert.equal(a.status, 501, a.text);
     assert.equal(a.json.error.code, 'analysis_disabled');
     assert.match(a.json.error.message, /not configured.*ANALYZE_API_URL/);
+    const invalid = await send(svc.url, { path: '/v1/analyze', body: '{}', key });
+    assert.equal(invalid.status, 501, 'off is said before the body is judged');
   });
 
   it('is still signed: an unsigned request is 401', async () => {

@@ -1,4 +1,95 @@
 // What the alert evaluation part keeps in the cloud store: one interface, implemented over the same
 // database as the core store (store-sqlite.ts, store-postgres.ts), reached as store.alerts.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AlertStore {}
+// The tables are in migrations.ts (alert_pending, alert_sessions, alert_outbox, alerts.session_id).
+import type { Alert, AuditEvent } from '../../core/types.ts';
+
+/** A place in a session's event order: events are evaluated by ts, then id. */
+export interface EventPosition {
+  ts: number;
+  id: string;
+}
+
+export interface SessionRef {
+  user: string;
+  session: string;
+}
+
+/** Events of the session stored but not yet evaluated (written by a trigger on events). */
+export interface PendingMark {
+  /** Bumped by every insert: the mark is cleared only if it did not change during an evaluation. */
+  gen: number;
+  /** The earliest of those events, in event order. */
+  min: EventPosition;
+}
+
+/** Where the session's evaluation stands. */
+export interface SessionState {
+  /** Compare-and-set token of finishEvaluation. */
+  version: number;
+  /** The last event evaluated (the watermark). */
+  last: EventPosition;
+  /** How many events the detector has seen (all events up to `last`, when no late one came). */
+  observed: number;
+  /** The detector's saved state (snapshot.ts). */
+  detector: string;
+}
+
+export interface SessionEvent {
+  event: AuditEvent;
+  /** The key that uploaded it: a critical alert it completes is mailed to that key's owner. */
+  keyId: string;
+}
+
+export interface AlertToStore {
+  alert: Alert;
+  keyId: string;
+}
+
+export interface FinishEvaluation {
+  user: string;
+  session: string;
+  /** The pending mark's gen when the evaluation started. */
+  pendingGen: number;
+  /** The state's version the evaluation started from; 0 when there was none. */
+  expectedVersion: number;
+  /** The new state; null when the session has no event (nothing to save). */
+  state: Omit<SessionState, 'version'> | null;
+  /**
+   * After a replay from the session's start: every alert it raised. The session's other alerts
+   * are retracted (their rows deleted). Their outbox rows stay: from the moment it is written an
+   * outbox row is the mail part's, and keeping it keeps the mail once if the alert comes back.
+   */
+  keep: ReadonlySet<string> | null;
+  at: number;
+}
+
+export interface FinishResult {
+  /** False when another evaluator saved the state first: nothing was changed. */
+  saved: boolean;
+  /** The pending mark was cleared (no insert came meanwhile). */
+  cleared: boolean;
+  /** Alerts retracted by a replay. */
+  retracted: number;
+}
+
+export interface AlertStore {
+  /** Sessions with pending marks (any order), at most `limit`. */
+  pendingSessions(limit: number): Promise<SessionRef[]>;
+  loadSession(user: string, session: string): Promise<{ pending: PendingMark | null; state: SessionState | null }>;
+  /** Events of the session at or before `through`, in event order. */
+  countEventsThrough(user: string, session: string, through: EventPosition): Promise<number>;
+  /** Up to `limit` events of the session after `after` (from the start when null), in event order. */
+  sessionEvents(user: string, session: string, after: EventPosition | null, limit: number): Promise<SessionEvent[]>;
+  /**
+   * Stores the alerts not stored yet (by id; others are left alone) and, in the same transaction,
+   * an alert_outbox row for each new critical one. Returns the alerts it stored.
+   */
+  storeAlerts(user: string, alerts: readonly AlertToStore[], at: number): Promise<Alert[]>;
+  /** Saves the state (compare-and-set), retracts what a replay no longer raises, clears the mark: one transaction. */
+  finishEvaluation(f: FinishEvaluation): Promise<FinishResult>;
+}
+
+/** a < b in event order: ts, then id compared bytewise in UTF-8 (as both databases compare them). */
+export function beforePosition(a: EventPosition, b: EventPosition): boolean {
+  return a.ts < b.ts || (a.ts === b.ts && Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)) < 0);
+}

@@ -7,6 +7,7 @@
 // is not logged. Memory is bounded by what the limits allow: at most `limit` times per active
 // key, nonces for `ttlSeconds`; expired entries are pruned amortised (a time-ordered queue for
 // nonces, a periodic sweep of idle burst logs).
+import { randomBytes } from 'node:crypto';
 import type { BurstDecision, Limiter, NonceClaim } from './types.ts';
 
 /** Burst logs are swept for idle keys once every this many decisions. */
@@ -39,6 +40,8 @@ export class MemoryLimiter implements Limiter {
   private queueHead = 0;
   private readonly bursts = new Map<string, BurstLog>();
   private hitsSinceSweep = 0;
+  /** Leases held: token and expiry (unix ms). Few, short-lived: removed on release or when taken after expiry. */
+  private readonly leases = new Map<string, { token: string; expiresAt: number }>();
   private closed = false;
 
   constructor(private readonly clock: () => number = Date.now) {
@@ -92,6 +95,19 @@ export class MemoryLimiter implements Limiter {
     return { allowed: false, count, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)), resetAt };
   }
 
+  async acquireLease(name: string, ttlMs: number): Promise<string | null> {
+    const now = this.clock();
+    const held = this.leases.get(name);
+    if (held !== undefined && held.expiresAt > now) return null;
+    const token = randomBytes(12).toString('base64url');
+    this.leases.set(name, { token, expiresAt: now + ttlMs });
+    return token;
+  }
+
+  async releaseLease(name: string, token: string): Promise<void> {
+    if (this.leases.get(name)?.token === token) this.leases.delete(name);
+  }
+
   async ping(): Promise<void> {
     if (this.closed) throw new Error('limiter closed');
   }
@@ -102,6 +118,7 @@ export class MemoryLimiter implements Limiter {
     this.queue = [];
     this.queueHead = 0;
     this.bursts.clear();
+    this.leases.clear();
   }
 
   /** Entries held, for tests of the memory bound. */

@@ -75,6 +75,12 @@ if retry < 1 then retry = 1 end
 return {0, count, retry, resetAt}
 `;
 
+// KEYS[1] the lease; ARGV[1] the holder's token. Deletes it only if that holder still has it.
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 interface Script {
   source: string;
   sha: string;
@@ -84,7 +90,7 @@ function script(source: string): Script {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-const SCRIPTS = { nonce: script(NONCE_SCRIPT), burst: script(BURST_SCRIPT) };
+const SCRIPTS = { nonce: script(NONCE_SCRIPT), burst: script(BURST_SCRIPT), release: script(RELEASE_SCRIPT) };
 
 function keyPart(keyId: string): string {
   return /^[A-Za-z0-9_-]{1,64}$/.test(keyId) ? keyId : `#${createHash('sha256').update(keyId).digest('base64url')}`;
@@ -184,6 +190,21 @@ export class RedisLimiter implements Limiter {
     if (!Array.isArray(reply) || reply.length !== 4) throw new LimiterUnavailableError('unexpected reply from the burst script');
     const [allowed, count, retryAfterSeconds, resetAt] = reply.map(Number) as [number, number, number, number];
     return { allowed: allowed === 1, count, retryAfterSeconds, resetAt };
+  }
+
+  async acquireLease(name: string, ttlMs: number): Promise<string | null> {
+    const token = randomBytes(12).toString('base64url');
+    const reply = await this.command(['SET', this.leaseKey(name), token, 'NX', 'PX', String(Math.max(1, Math.ceil(ttlMs)))]);
+    return reply === 'OK' ? token : null;
+  }
+
+  async releaseLease(name: string, token: string): Promise<void> {
+    await this.evalScript(SCRIPTS.release, [this.leaseKey(name)], [token]);
+  }
+
+  /** Lease names are hashed: bounded keys whatever the caller's name holds. */
+  private leaseKey(name: string): string {
+    return `${this.prefix}lease:${createHash('sha256').update(name).digest('base64url')}`;
   }
 
   async ping(): Promise<void> {

@@ -38,6 +38,13 @@ export interface Limiter {
    * requests; a refused request is not counted. Throws LimiterUnavailableError.
    */
   hitBurst(keyId: string, limit: number, windowMs: number): Promise<BurstDecision>;
+  /**
+   * Takes the lease `name` for `ttlMs` unless another holder has it: a token to release it
+   * with, or null. Across instances in Redis (SET NX PX). Throws LimiterUnavailableError.
+   */
+  acquireLease(name: string, ttlMs: number): Promise<string | null>;
+  /** Releases the lease if `token` still holds it (an expired lease may have a new holder). */
+  releaseLease(name: string, token: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -264,10 +264,10 @@ class PostgresStore implements CloudStore {
     if (alerts.length === 0) return 0;
     const r = await this.query(
       'insertAlerts',
-      `INSERT INTO alerts (user_id, id, ts, body)
-       SELECT $1, u.id, u.ts, u.body FROM unnest($2::text[], $3::float8[], $4::text[]) AS u(id, ts, body)
+      `INSERT INTO alerts (user_id, id, ts, body, session_id)
+       SELECT $1, u.id, u.ts, u.body, u.session_id FROM unnest($2::text[], $3::float8[], $4::text[], $5::text[]) AS u(id, ts, body, session_id)
        ON CONFLICT DO NOTHING`,
-      [user, alerts.map((a) => a.id), alerts.map((a) => a.ts), alerts.map((a) => JSON.stringify(a))],
+      [user, alerts.map((a) => a.id), alerts.map((a) => a.ts), alerts.map((a) => JSON.stringify(a)), alerts.map((a) => a.session_id)],
     );
     return r.rowCount ?? 0;
   }

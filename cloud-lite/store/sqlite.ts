@@ -294,9 +294,9 @@ class SqliteStore implements CloudStore {
   }
 
   async insertAlerts(user: string, alerts: Alert[]): Promise<number> {
-    const insert = this.stmt('INSERT INTO alerts (user_id, id, ts, body) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    const insert = this.stmt('INSERT INTO alerts (user_id, id, ts, body, session_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
     const stored = this.db
-      .transaction(() => alerts.reduce((n, a) => n + insert.run(user, a.id, a.ts, JSON.stringify(a)).changes, 0))
+      .transaction(() => alerts.reduce((n, a) => n + insert.run(user, a.id, a.ts, JSON.stringify(a), a.session_id).changes, 0))
       .immediate();
     this.checkpointer.request();
     return stored;

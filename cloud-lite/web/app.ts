@@ -221,6 +221,10 @@ export function createWebApp(deps: WebAppDeps): WebApp {
         });
         res.end(method === 'HEAD' ? undefined : STYLESHEET);
         return { status: 200 };
+      case '/favicon.ico':
+        // None: answered so that browsers do not log a failed load on every page.
+        res.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'public, max-age=86400' }).end();
+        return { status: 204 };
       case '/login':
         if (method === 'POST') return login(req, res);
         if (!read) return only('GET, HEAD, POST');

@@ -80,15 +80,17 @@ export function clientAddress(req: IncomingMessage, config: WebConfig): string {
 }
 
 /**
- * A request another site made the browser send: Fetch Metadata says so, or the Origin is not
- * this host. Requests without either (not from a browser) are left to the CSRF token.
+ * A request another site made the browser send. Fetch Metadata decides when the browser sends
+ * it (every current one does): only same-origin passes. Otherwise an Origin naming another
+ * host is refused. Origin "null" decides nothing: under Referrer-Policy no-referrer browsers
+ * send it for their own same-origin form posts too. Requests with neither (not from a browser)
+ * are left to the CSRF token, which every POST needs anyway.
  */
 export function isCrossSite(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
-  if (typeof site === 'string' && site !== 'same-origin') return true;
+  if (typeof site === 'string') return site !== 'same-origin';
   const origin = req.headers.origin;
-  if (typeof origin !== 'string') return false;
-  if (origin === 'null') return true;
+  if (typeof origin !== 'string' || origin === 'null') return false;
   try {
     return new URL(origin).host !== req.headers.host;
   } catch {

@@ -104,8 +104,15 @@ export function startMailer(deps: MailerDeps): Mailer {
   async function deliver(c: ClaimedMail): Promise<void> {
     let accepted = false;
     try {
-      const content = await store.mail.content(c.messageId);
-      if (content === null) return;
+      const stored = await store.mail.content(c.messageId);
+      if (stored === null) return;
+      // An alert retracted after its email was composed is left out; with none left, nothing is sent.
+      const content = { ...stored, alerts: stored.alerts.filter((a) => a.alert !== null) };
+      if (content.alerts.length === 0) {
+        await store.mail.markSent(c.messageId, owner, now());
+        log.info('alert email not sent: its alerts were retracted', { message_id: c.messageId });
+        return;
+      }
       const to = [...new Set(content.alerts.map((a) => a.ownerEmail).filter((e): e is string => e !== null && isMailAddress(e)))];
       if (to.length === 0) throw Object.assign(new Error('no recipient'), { code: 'ENORECIPIENT' });
       const mail = composeMail(content);

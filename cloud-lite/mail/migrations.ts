@@ -1,9 +1,9 @@
 // The alert mail part's schema, in the store's one numbered sequence (store/migrations.ts lists
 // every part's). Version 3 is this part's; never edit a released migration: add one.
 //
-// alert_outbox is the alerts part's (version 2 creates it; the CREATE … IF NOT EXISTS here only
-// keeps this migration whole on its own). This part adds to each row which email carries it
-// (message_id) and, for a row held by the hourly cap, when a slot frees (compose_after).
+// alert_outbox is the alerts part's (version 2 creates it: one row per new critical alert). This
+// part adds to each row which email carries it (message_id) and, for a row held by the hourly
+// cap, when a slot frees (compose_after).
 // mail_messages holds one row per email: its delivery state (attempts, next attempt, lease,
 // sent_at, the last error's code) and created_at, which is what the hourly cap counts.
 import type { FeatureMigrations } from '../store/migrations.ts';
@@ -13,13 +13,6 @@ export const MAIL_MIGRATIONS: FeatureMigrations = {
     {
       version: 3,
       sql: `
-        CREATE TABLE IF NOT EXISTS alert_outbox (
-          user_id TEXT NOT NULL,
-          alert_id TEXT NOT NULL,
-          key_id TEXT NOT NULL,
-          created_at INTEGER NOT NULL,
-          PRIMARY KEY (user_id, alert_id)
-        );
         ALTER TABLE alert_outbox ADD COLUMN message_id TEXT;
         ALTER TABLE alert_outbox ADD COLUMN compose_after INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX alert_outbox_waiting ON alert_outbox (compose_after, user_id) WHERE message_id IS NULL;
@@ -45,13 +38,6 @@ export const MAIL_MIGRATIONS: FeatureMigrations = {
     {
       version: 3,
       sql: `
-        CREATE TABLE IF NOT EXISTS alert_outbox (
-          user_id text NOT NULL,
-          alert_id text COLLATE "C" NOT NULL,
-          key_id text NOT NULL,
-          created_at bigint NOT NULL,
-          PRIMARY KEY (user_id, alert_id)
-        );
         ALTER TABLE alert_outbox ADD COLUMN message_id text;
         ALTER TABLE alert_outbox ADD COLUMN compose_after bigint NOT NULL DEFAULT 0;
         CREATE INDEX alert_outbox_waiting ON alert_outbox (compose_after, user_id) WHERE message_id IS NULL;

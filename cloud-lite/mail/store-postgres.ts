@@ -18,6 +18,9 @@ import {
 const num = (v: string | number): number => Number(v);
 const numOrNull = (v: string | number | null): number | null => (v === null ? null : Number(v));
 
+// Only rows whose alert is stored (a retracted alert's row waits; see store-sqlite.ts).
+const STORED = `EXISTS (SELECT 1 FROM alerts a WHERE a.user_id = o.user_id AND a.id = o.alert_id)`;
+
 /** The advisory lock key space of this part: hashtextextended(user, MAIL_LOCK_SEED). */
 const MAIL_LOCK_SEED = 303;
 
@@ -27,7 +30,7 @@ export function postgresMailStore(db: PgDatabase): MailStore {
       const users = (
         await db.query<{ user_id: string }>(
           'mail compose',
-          `SELECT DISTINCT user_id FROM alert_outbox WHERE message_id IS NULL AND compose_after <= $1 LIMIT 100`,
+          `SELECT DISTINCT o.user_id FROM alert_outbox o WHERE o.message_id IS NULL AND o.compose_after <= $1 AND ${STORED} LIMIT 100`,
           [o.now],
         )
       ).rows.map((r) => r.user_id);
@@ -37,7 +40,8 @@ export function postgresMailStore(db: PgDatabase): MailStore {
           await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, $2))', [user, MAIL_LOCK_SEED]);
           const rows = (
             await c.query<{ alert_id: string; compose_after: string }>(
-              `SELECT alert_id, compose_after FROM alert_outbox WHERE user_id = $1 AND message_id IS NULL ORDER BY created_at, alert_id`,
+              `SELECT o.alert_id, o.compose_after FROM alert_outbox o
+             WHERE o.user_id = $1 AND o.message_id IS NULL AND ${STORED} ORDER BY o.created_at, o.alert_id`,
               [user],
             )
           ).rows.map((r): WaitingRow => ({ alertId: r.alert_id, composeAfter: num(r.compose_after) }));

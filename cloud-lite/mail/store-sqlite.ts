@@ -13,6 +13,10 @@ import {
   type MailStore,
 } from './store.ts';
 
+// Only rows whose alert is stored: the alerts part retracts (deletes) an alert that a late event
+// shows was never raised, and keeps its outbox row; should the alert be raised again, it is mailed then.
+const STORED = `EXISTS (SELECT 1 FROM alerts a WHERE a.user_id = o.user_id AND a.id = o.alert_id)`;
+
 interface MessageRow {
   message_id: string;
   user_id: string;
@@ -33,14 +37,17 @@ export function sqliteMailStore(db: Database.Database): MailStore {
   };
   return {
     async compose(o) {
-      const users = stmt(`SELECT DISTINCT user_id FROM alert_outbox WHERE message_id IS NULL AND compose_after <= ? LIMIT 100`)
+      const users = stmt(
+        `SELECT DISTINCT o.user_id FROM alert_outbox o WHERE o.message_id IS NULL AND o.compose_after <= ? AND ${STORED} LIMIT 100`,
+      )
         .pluck()
         .all(o.now) as string[];
       let created = 0;
       const one = db.transaction((user: string) => {
         const rows = (
           stmt(
-            `SELECT alert_id, compose_after FROM alert_outbox WHERE user_id = ? AND message_id IS NULL ORDER BY created_at, alert_id`,
+            `SELECT o.alert_id, o.compose_after FROM alert_outbox o
+             WHERE o.user_id = ? AND o.message_id IS NULL AND ${STORED} ORDER BY o.created_at, o.alert_id`,
           ).all(user) as { alert_id: string; compose_after: number }[]
         ).map((r): WaitingRow => ({ alertId: r.alert_id, composeAfter: r.compose_after }));
         // Nothing due (another pass composed it) or a hold not yet over.

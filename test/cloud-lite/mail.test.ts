@@ -37,6 +37,8 @@ interface Backend {
   location(): Promise<CloudStoreOptions>;
   /** Inserts an alert_outbox row as the alerts part does. */
   outbox(opts: CloudStoreOptions, user: string, alertId: string, keyId: string, createdAt: number): Promise<void>;
+  /** Raw SQL behind the store's back. */
+  exec(opts: CloudStoreOptions, sql: string): Promise<void>;
 }
 
 function testConfig(smtp: TestSmtp, over: Partial<MailConfig> = {}): MailConfig {
@@ -260,6 +262,22 @@ function mailSuite(backend: Backend): void {
     assert.deepEqual(rows.flatMap((r) => r.alertIds).sort(), [...ids].sort(), 'every alert in exactly one email');
   });
 
+  test('a retracted alert (its outbox row kept) is not mailed; mailed if it is raised again', async () => {
+    const s = await setup();
+    const alertId = await plantAlert(backend, s.opts, s.store, s.user, s.keyId);
+    const [alert] = (await s.store.pageAlerts({ user: s.user, limit: 10, cursor: null })).alerts;
+    await backend.exec(s.opts, `DELETE FROM alerts WHERE id = '${alertId}'`);
+    const mailer = s.start();
+    mailer.wake();
+    await sleep(s.config.pollMs * 5);
+    assert.equal(s.smtp.messages.length, 0);
+    assert.deepEqual(await s.store.mail.listMessages(s.user), []);
+    await s.store.insertAlerts(s.user, [alert!]);
+    mailer.wake();
+    const [mail] = await s.smtp.waitFor(1);
+    assert.equal(mail?.parsed.messageId, singleMessageId(s.user, alertId, DOMAIN));
+  });
+
   test('an email leased by a crashed instance is sent after a restart, once', async () => {
     const s = await setup();
     const alertId = await plantAlert(backend, s.opts, s.store, s.user, s.keyId);
@@ -355,6 +373,14 @@ describe('alert mail: SQLite', () => {
       dirs.push(dir);
       return { dataDir: join(dir, 'data') };
     },
+    async exec(opts, sql) {
+      const db = new Database(join(opts.dataDir, SQLITE_FILE));
+      try {
+        db.exec(sql);
+      } finally {
+        db.close();
+      }
+    },
     async outbox(opts, user, alertId, keyId, createdAt) {
       const db = new Database(join(opts.dataDir, SQLITE_FILE));
       try {
@@ -391,6 +417,15 @@ describe('alert mail: PostgreSQL', () => {
     name: 'postgres',
     async location() {
       return { dataDir: '/nonexistent', databaseUrl: server.createDatabase(`mail_${++n}`) };
+    },
+    async exec(opts, sql) {
+      const c = new pg.Client({ connectionString: opts.databaseUrl! });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
     },
     async outbox(opts, user, alertId, keyId, createdAt) {
       const c = new pg.Client({ connectionString: opts.databaseUrl! });

@@ -84,8 +84,10 @@ export function startMailer(deps: MailerDeps): Mailer {
   const owner = randomUUID();
   const domain = config.from.slice(config.from.lastIndexOf('@') + 1);
   const transport = transportFor(smtp, config.sendTimeoutMs);
-  // Longer than any one send can take (its own timeout), so a live instance never loses its lease.
-  const leaseMs = config.sendTimeoutMs * 2 + 10_000;
+  // A whole send is cut off at 3× the SMTP timeout (a server trickling bytes would reset each
+  // socket timeout); the lease outlasts that with a margin, so a live instance never loses it.
+  const sendLimitMs = config.sendTimeoutMs * 3;
+  const leaseMs = config.sendTimeoutMs * 4 + 10_000;
   const inFlight = new Set<Promise<void>>();
   let closed = false;
   let running: Promise<void> | null = null;
@@ -126,7 +128,7 @@ export function startMailer(deps: MailerDeps): Mailer {
           messageId: c.messageId,
           headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
         }),
-        config.sendTimeoutMs * 3,
+        sendLimitMs,
       )) as { accepted?: unknown[] };
       if (!Array.isArray(info.accepted) || info.accepted.length === 0)
         throw Object.assign(new Error('no recipient accepted'), { code: 'EENVELOPE' });

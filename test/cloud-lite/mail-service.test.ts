@@ -2,15 +2,31 @@
 // in, email out to a real SMTP server on loopback. The mailer runs beside ingest, never in it:
 // while SMTP hangs, batches are still answered; the email follows once SMTP is back.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE } from '../../cloud-lite/store/sqlite.ts';
+import { createKeyCli, signFor, startCloudLite, type CloudLiteKey, type CloudLiteProcess } from '../helpers/cloud-lite.ts';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../helpers/services.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
-import { batchBody, createKey, makeEvents, send, startTestService, type TestKey, type TestService } from './http-client.ts';
+import { answer, batchBody, createKey, makeEvents, send, startTestService, type TestKey, type TestService } from './http-client.ts';
 
 const FROM = 'alerts@warden.test';
+const FAST = {
+  CLOUD_LITE_MAIL_POLL_MS: '100',
+  CLOUD_LITE_MAIL_RETRY_MIN_MS: '50',
+  CLOUD_LITE_MAIL_RETRY_MAX_MS: '300',
+  CLOUD_LITE_MAIL_SEND_TIMEOUT_MS: '400',
+};
+
+/** POST a batch to a bundled instance. */
+async function postTo(base: string, key: CloudLiteKey, body: string) {
+  const headers = { ...(await signFor(key, 'POST', '/v1/batches', body)), 'content-type': 'application/json' };
+  return answer(await fetch(base + '/v1/batches', { method: 'POST', headers, body }));
+}
 
 describe('alert mail through the service', () => {
   let smtp: TestSmtp;
@@ -103,5 +119,94 @@ describe('alert mail through the service', () => {
     for (const e of events) assert.ok(!mail.raw.includes(e.id), 'no event id');
     await sleep(500);
     assert.equal(smtp.messages.length, before + 1, 'one email');
+  });
+});
+
+describe('alert mail: the built service as processes', () => {
+  let smtp: TestSmtp;
+  let dir: string;
+  before(async () => {
+    smtp = await startSmtp();
+    dir = mkdtempSync(join(tmpdir(), 'warden-mail-proc-'));
+  });
+  after(async () => {
+    await smtp?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('kill -9 with an email pending (SMTP refusing): sent once after the restart', async () => {
+    const env = { ...FAST, CLOUD_LITE_DATA_DIR: join(dir, 'crash'), SMTP_URL: smtp.url, ALERT_EMAIL_FROM: FROM };
+    const key = createKeyCli(env, 'crashuser');
+    await smtp.setMode('refuse');
+    let svc: CloudLiteProcess = await startCloudLite(env);
+    try {
+      const r = await postTo(svc.url, key, batchBody(makeEvents(3, { session_id: 'crash-deletes' })));
+      assert.equal(r.status, 200, r.text);
+      // Wait until the mailer has tried (and failed): the email is composed and pending.
+      const db = new Database(join(dir, 'crash', SQLITE_FILE), { readonly: true });
+      try {
+        for (let i = 0; i < 300; i++) {
+          const row = db.prepare('SELECT attempts FROM mail_messages').get() as { attempts: number } | undefined;
+          if ((row?.attempts ?? 0) >= 2) break;
+          await sleep(50);
+        }
+        assert.ok(((db.prepare('SELECT attempts FROM mail_messages').get() as { attempts: number } | undefined)?.attempts ?? 0) >= 2);
+      } finally {
+        db.close();
+      }
+      await svc.kill9();
+      await smtp.setMode('accept');
+      svc = await startCloudLite(env);
+      const [mail] = await smtp.waitFor(1);
+      assert.deepEqual(mail?.to, ['crashuser@example.com']);
+      assert.match(mail?.parsed.text ?? '', /crash-deletes/);
+      await sleep(500);
+      assert.equal(smtp.messages.length, 1);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  describe('two instances on one PostgreSQL + Redis', () => {
+    let pg: PostgresServer;
+    let redis: RedisServer;
+    let a: CloudLiteProcess;
+    let b: CloudLiteProcess;
+    let key: CloudLiteKey;
+    before(async () => {
+      [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+      const env = {
+        ...FAST,
+        DATABASE_URL: pg.createDatabase('mail_two'),
+        REDIS_URL: redis.url,
+        SMTP_URL: smtp.url,
+        ALERT_EMAIL_FROM: FROM,
+        CLOUD_LITE_EMAILS_PER_HOUR: '100',
+      };
+      [a, b] = await Promise.all([startCloudLite(env), startCloudLite(env)]);
+      key = createKeyCli(env, 'twouser');
+    });
+    after(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      await Promise.all([pg?.destroy(), redis?.destroy()]);
+    });
+
+    test('every batch sent to both instances: each alert mailed exactly once', async () => {
+      const before = smtp.messages.length;
+      const sessions = Array.from({ length: 8 }, (_, i) => `two-${i}`);
+      for (const session of sessions) {
+        const body = batchBody(makeEvents(3, { session_id: session }));
+        // The same batch to both (an upload retried on another instance): stored once, alerted once.
+        const [ra, rb] = await Promise.all([postTo(a.url, key, body), postTo(b.url, key, body)]);
+        assert.equal(ra.status, 200, ra.text);
+        assert.equal(rb.status, 200, rb.text);
+      }
+      const all = (await smtp.waitFor(before + sessions.length, 30_000)).slice(before);
+      await sleep(1000);
+      assert.equal(smtp.messages.length, before + sessions.length, 'no email twice');
+      const ids = all.map((m) => m.parsed.messageId);
+      assert.equal(new Set(ids).size, sessions.length);
+      for (const session of sessions) assert.equal(all.filter((m) => m.parsed.text?.includes(`${session}\n`)).length, 1, session);
+    });
   });
 });

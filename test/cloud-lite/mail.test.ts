@@ -444,6 +444,41 @@ describe('alert mail: PostgreSQL', () => {
   };
   mailSuite(backend);
 
+  test('two instances composing at once: the hourly cap stays exact', async () => {
+    const opts = await backend.location();
+    const [s1, s2] = await Promise.all([openCloudStore(opts), openCloudStore(opts)]);
+    try {
+      await s1.createKey({
+        keyId: 'k_cap',
+        user: 'cap',
+        email: 'cap@owner.test',
+        plan: 'pro',
+        verifyKey: new Uint8Array(32),
+        createdAt: 1,
+      });
+      for (let i = 0; i < 10; i++) await plantAlert(backend, opts, s1, 'cap', 'k_cap');
+      const now = Date.now();
+      const compose = (s: CloudStore) =>
+        s.mail.compose({
+          now,
+          perHour: 3,
+          windowMs: MAIL_WINDOW_MS,
+          singleId: (u, a) => singleMessageId(u, a, DOMAIN),
+          digestId: (u, a) => digestMessageId(u, a, DOMAIN),
+        });
+      await Promise.all(Array.from({ length: 8 }, (_, i) => compose(i % 2 === 0 ? s1 : s2)));
+      const rows = await s1.mail.listMessages('cap');
+      assert.deepEqual(
+        rows.map((r) => r.kind),
+        ['alert', 'alert', 'alert'],
+        'three emails in the hour, whoever composed',
+      );
+    } finally {
+      await s1.close();
+      await s2.close();
+    }
+  });
+
   test('two instances on one PostgreSQL, both mailing: each alert mailed exactly once', async () => {
     const opts = await backend.location();
     const [s1, s2] = await Promise.all([openCloudStore(opts), openCloudStore(opts)]);

@@ -4,7 +4,8 @@
 // batch of 3 deletes in a new session (the batch that completes a consecutive_deletes critical
 // alert), timed from its 200 to the message accepted (and parsed) by the SMTP server. The
 // evaluator wakes the mailer; the mailer's poll (CLOUD_LITE_MAIL_POLL_MS, default 1 s) is the
-// fallback. The hourly cap is raised so that every alert gets its own email.
+// fallback. The hourly cap is raised so that every alert gets its own email. About 100 ms of
+// each figure is smtp-server's own greeting delay (its early-talker check).
 // Target (issue 9): within 5 s. Run: node --import tsx bench/alert-email.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

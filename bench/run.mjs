@@ -10,6 +10,7 @@ const benches = [
   'bench/signing.ts',
   'bench/limiter.ts',
   'bench/ingest.ts',
+  'bench/web-dashboard.ts',
   'bench/alert-email.ts',
   'bench/analyze.ts',
   'bench/uploader-impact.ts',

@@ -1,8 +1,17 @@
 // The web dashboard store on PostgreSQL (the core store's pool). The counts come from
-// events_web_summary (migrations.ts); the endpoints and rules from the rows of the range, each
-// body parsed once, in SQL: nothing but the aggregates leaves the database.
+// events_web_summary (migrations.ts); the endpoints and rule sets from the rows of the range,
+// parsed in SQL: nothing but the aggregates leaves the database.
 import type { PgDatabase } from '../store/postgres-db.ts';
-import { foldCounts, riskCounts, type SummaryCounts, type SummaryQuery, type WebSession, type WebStore } from './store.ts';
+import {
+  foldCounts,
+  riskCounts,
+  topLists,
+  type SummaryCounts,
+  type SummaryQuery,
+  type TopGroup,
+  type WebSession,
+  type WebStore,
+} from './store.ts';
 
 const RANGE = 'user_id = $1 AND ts >= $2 AND ts < $3';
 
@@ -50,8 +59,7 @@ export function postgresWebStore(db: PgDatabase): WebStore {
     async summary(q: SummaryQuery): Promise<SummaryCounts> {
       const range = [q.user, q.since, q.until];
       const today = [q.user, q.todayStart, q.until];
-      type Top = { n: string; every: string };
-      const [counts, todayRows, alerts, endpoints, rules] = await Promise.all([
+      const [counts, todayRows, alerts, groups] = await Promise.all([
         db.query<{ b: number; platform: string; r: number; n: string }>(
           'web summary counts',
           `SELECT floor((ts - $2) / $4)::int AS b, platform, risk_level::int AS r, count(*) AS n
@@ -68,32 +76,30 @@ export function postgresWebStore(db: PgDatabase): WebStore {
           `SELECT count(*) AS n, count(*) FILTER (WHERE body::json ->> 'severity' = 'critical') AS c FROM alerts WHERE ${RANGE}`,
           today,
         ),
-        db.query<{ n: string; platform: string; endpoint: string | null }>(
-          'web summary endpoints',
-          `SELECT platform, endpoint, count(*) AS n
-           FROM (SELECT platform, body::json ->> 'endpoint' AS endpoint FROM events WHERE ${RANGE}) AS r
-           GROUP BY 1, 2 ORDER BY n DESC, platform COLLATE "C", endpoint COLLATE "C" LIMIT $4`,
-          [...range, q.top],
-        ),
-        // The window sum runs before LIMIT: every rule's count, for the "other" figure.
-        db.query<Top & { rule: string }>(
-          'web summary rules',
-          `SELECT rule, count(*) AS n, sum(count(*)) OVER () AS every
-           FROM events, json_array_elements_text(body::json -> 'rules') AS rule
-           WHERE ${RANGE} GROUP BY 1 ORDER BY n DESC, rule COLLATE "C" LIMIT $4`,
-          [...range, q.top],
+        // One pass over the range, each body parsed once (json_to_record), grouped twice: by
+        // endpoint, and by rule set (topLists counts each rule).
+        db.query<{ g: number; platform: string; endpoint: string | null; rules: string | null; n: string }>(
+          'web summary top lists',
+          `SELECT GROUPING(platform, j.endpoint) AS g, platform, j.endpoint, j.rules::text AS rules, count(*) AS n
+           FROM events, json_to_record(body::json) AS j(endpoint text, rules json)
+           WHERE ${RANGE} GROUP BY GROUPING SETS ((platform, j.endpoint), (j.rules::text))`,
+          range,
         ),
       ]);
-      const sum = (rows: readonly { n: string }[]): number => rows.reduce((s, r) => s + Number(r.n), 0);
       const num = <T extends { n: string }>(rows: readonly T[]) => rows.map((r) => ({ ...r, n: Number(r.n) }));
       const folded = foldCounts(num(counts.rows), q.since, q.bucketMs);
       return {
         today: { ...riskCounts(num(todayRows.rows)), alerts: Number(alerts.rows[0]?.n ?? 0), critical: Number(alerts.rows[0]?.c ?? 0) },
         ...folded,
-        topEndpoints: endpoints.rows.map((r) => ({ platform: r.platform, endpoint: r.endpoint ?? '', count: Number(r.n) })),
-        otherEndpoints: folded.total - sum(endpoints.rows),
-        topRules: rules.rows.map((r) => ({ rule: r.rule, count: Number(r.n) })),
-        otherRules: rules.rows.length === 0 ? 0 : Number(rules.rows[0]!.every) - sum(rules.rows),
+        ...topLists(
+          groups.rows.map((r): TopGroup =>
+            r.g === 0
+              ? { kind: 'e', platform: r.platform, endpoint: r.endpoint, n: Number(r.n) }
+              : { kind: 'r', rules: r.rules, n: Number(r.n) },
+          ),
+          folded.total,
+          q.top,
+        ),
       };
     },
   };

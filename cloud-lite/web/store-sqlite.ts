@@ -2,7 +2,16 @@
 // queries read events_web_summary alone (migrations.ts): the expressions below must stay
 // written exactly as they are in the index for SQLite to take them from it.
 import type Database from 'better-sqlite3';
-import { foldCounts, riskCounts, type SummaryCounts, type SummaryQuery, type WebSession, type WebStore } from './store.ts';
+import {
+  foldCounts,
+  riskCounts,
+  topLists,
+  type SummaryCounts,
+  type TopGroup,
+  type SummaryQuery,
+  type WebSession,
+  type WebStore,
+} from './store.ts';
 
 const RANGE = 'user_id = @user AND ts >= @since AND ts < @until';
 
@@ -60,26 +69,20 @@ export function sqliteWebStore(db: Database.Database): WebStore {
         `SELECT count(*) AS n, coalesce(sum(json_extract(body, '$.severity') = 'critical'), 0) AS c
          FROM alerts WHERE ${RANGE}`,
       ).get(today) as { n: number; c: number };
-      // Materialized, the endpoints come from the index alone (grouped directly, SQLite reads the rows).
-      const endpoints = stmt(
-        `WITH r AS MATERIALIZED (SELECT platform, json_extract(body, '$.endpoint') AS endpoint FROM events WHERE ${RANGE})
-         SELECT platform, endpoint, count(*) AS n FROM r GROUP BY platform, endpoint ORDER BY n DESC, platform, endpoint LIMIT @top`,
-      ).all({ ...range, top: q.top }) as { platform: string; endpoint: string | null; n: number }[];
-      // The window sum runs before LIMIT: every rule's count, for the "other" figure.
-      const rules = stmt(
-        `SELECT j.value AS rule, count(*) AS n, sum(count(*)) OVER () AS every
-         FROM events, json_each(json_extract(body, '$.rules')) AS j
-         WHERE ${RANGE} GROUP BY rule ORDER BY n DESC, rule LIMIT @top`,
-      ).all({ ...range, top: q.top }) as { rule: string; n: number; every: number }[];
+      // One pass over the range, from the index alone (materialized: grouped directly, SQLite
+      // would read the rows), grouped twice: by endpoint, and by rule set.
+      const groups = stmt(
+        `WITH r AS MATERIALIZED (
+           SELECT platform, json_extract(body, '$.endpoint') AS endpoint, json_extract(body, '$.rules') AS rules FROM events WHERE ${RANGE}
+         )
+         SELECT 'e' AS kind, platform, endpoint, NULL AS rules, count(*) AS n FROM r GROUP BY platform, endpoint
+         UNION ALL SELECT 'r', NULL, NULL, rules, count(*) FROM r GROUP BY rules`,
+      ).all(range) as TopGroup[];
       const folded = foldCounts(counts, q.since, q.bucketMs);
-      const sum = (rows: readonly { n: number }[]): number => rows.reduce((s, r) => s + r.n, 0);
       return {
         today: { ...riskCounts(todayRows), alerts: alerts.n, critical: alerts.c },
         ...folded,
-        topEndpoints: endpoints.map((r) => ({ platform: r.platform, endpoint: r.endpoint ?? '', count: r.n })),
-        otherEndpoints: folded.total - sum(endpoints),
-        topRules: rules.map((r) => ({ rule: String(r.rule), count: r.n })),
-        otherRules: rules.length === 0 ? 0 : rules[0]!.every - sum(rules),
+        ...topLists(groups, folded.total, q.top),
       };
     },
   };

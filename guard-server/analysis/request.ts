@@ -2,7 +2,7 @@
 // only a fallback rule scored (no rule knows the operation), described by names and shapes only.
 import { AnalyzeRequestSchema, ANALYZE_MAX_INPUT_CHARS, analyzeCacheKey, type AnalyzeRequest } from '../../core/protocol/analyze.ts';
 import type { OperationInput, Platform, RiskResult } from '../../core/types.ts';
-import { argumentShape, graphqlShape, OPAQUE_KEY } from './shape.ts';
+import { argumentShape, graphqlShape, keyName } from './shape.ts';
 
 /** What the pipeline knows about a call, after scrubbing and classification. */
 export interface AnalysisSubject {
@@ -63,18 +63,13 @@ function queryShape(url: string): Record<string, string> {
   const out: Record<string, string> = {};
   try {
     for (const name of new URL(url).searchParams.keys()) {
-      out[argumentShapeKey(name)] = 'string';
+      if (Object.keys(out).length >= 40) break;
+      out[keyName(name)] = 'string';
     }
   } catch {
     // no query string to describe
   }
   return out;
-}
-
-/** Query parameter names go through the same key filter as body keys. */
-function argumentShapeKey(name: string): string {
-  const shaped = argumentShape({ [name]: 0 }) as Record<string, unknown>;
-  return Object.keys(shaped)[0] ?? OPAQUE_KEY;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -16,7 +16,8 @@ const MAX_ARRAY_SHAPES = 3;
 export const OPAQUE_KEY = '<key>';
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-function keyName(key: string): string {
+/** A key kept when it looks like a schema name; otherwise OPAQUE_KEY (a key can be data). */
+export function keyName(key: string): string {
   return NAME.test(key) && scrubText(key) === key ? key : OPAQUE_KEY;
 }
 

@@ -189,7 +189,7 @@ export function startAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   /** One pass over the session's new events; 'again' when an insert came meanwhile. */
   async function evaluateRound(ref: SessionRef): Promise<RoundResult> {
     const { user, session } = ref;
-    const { pending, state } = await store.alerts.loadSession(user, session);
+    const { pending, state } = await store.alerts.claimSession(user, session);
     if (pending === null) return 'done';
     let detector: SequenceDetector | null = null;
     let after: EventPosition | null = null;
@@ -239,7 +239,6 @@ export function startAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
     const result = await store.alerts.finishEvaluation({
       user,
       session,
-      pendingGen: pending.gen,
       expectedVersion: state?.version ?? 0,
       state: after === null ? null : { last: after, observed, detector: saveDetector(detector) },
       keep: raised,

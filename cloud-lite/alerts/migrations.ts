@@ -3,11 +3,14 @@
 //
 // - alert_pending: one row per session with events not yet evaluated. A trigger on events writes
 //   it in the very transaction that stores the events, so a crash between a batch's commit and
-//   its evaluation loses nothing (the evaluator's start and its sweep pick the row up). `gen`
-//   counts the inserts since the row was made (the evaluator deletes the row only if no insert
-//   came meanwhile); (min_ts, min_id) is the earliest new event, in event order: when it is after
-//   the session's watermark the evaluation continues from the saved detector, else it checks
-//   whether an event arrived before the watermark (and then replays the session from its start).
+//   its evaluation loses nothing (the evaluator's start and its sweep pick the row up). An
+//   evaluator claims the row when it starts (claimed) and deletes it at the end only if it is
+//   still claimed: an insert meanwhile unclaims it. (min_ts, min_id) is the earliest event stored
+//   since the last claim, in event order: when it is after the session's watermark the
+//   evaluation continues from the saved detector, else the evaluator checks whether an event
+//   came before the watermark (and then replays the session from its start). On SQLite the
+//   trigger runs per row, but its WHEN skips the write for every event an unclaimed row already
+//   covers (an in-order batch writes once per session).
 // - alert_sessions: per session, the watermark (the last event evaluated, in (ts, id) order), how
 //   many events the detector has seen, and its saved state (JSON), so a batch costs the new
 //   events only. `version` makes saving it a compare-and-set: two evaluators never both win.
@@ -30,7 +33,7 @@ const SQLITE_V2 = `
   CREATE TABLE alert_pending (
     user_id TEXT NOT NULL,
     session_id TEXT NOT NULL,
-    gen INTEGER NOT NULL,
+    claimed INTEGER NOT NULL,
     min_ts REAL NOT NULL,
     min_id TEXT NOT NULL,
     PRIMARY KEY (user_id, session_id)
@@ -46,13 +49,18 @@ const SQLITE_V2 = `
     evaluated_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, session_id)
   ) WITHOUT ROWID;
-  CREATE TRIGGER alert_pending_on_event AFTER INSERT ON events BEGIN
-    INSERT INTO alert_pending (user_id, session_id, gen, min_ts, min_id)
-      VALUES (NEW.user_id, NEW.session_id, 1, NEW.ts, NEW.id)
+  CREATE TRIGGER alert_pending_on_event AFTER INSERT ON events
+  WHEN NOT EXISTS (
+    SELECT 1 FROM alert_pending AS p
+    WHERE p.user_id = NEW.user_id AND p.session_id = NEW.session_id AND p.claimed = 0 AND (p.min_ts, p.min_id) <= (NEW.ts, NEW.id)
+  )
+  BEGIN
+    INSERT INTO alert_pending (user_id, session_id, claimed, min_ts, min_id)
+      VALUES (NEW.user_id, NEW.session_id, 0, NEW.ts, NEW.id)
     ON CONFLICT (user_id, session_id) DO UPDATE SET
-      gen = gen + 1,
-      min_ts = CASE WHEN (excluded.min_ts, excluded.min_id) < (min_ts, min_id) THEN excluded.min_ts ELSE min_ts END,
-      min_id = CASE WHEN (excluded.min_ts, excluded.min_id) < (min_ts, min_id) THEN excluded.min_id ELSE min_id END;
+      min_ts = CASE WHEN claimed = 1 OR (excluded.min_ts, excluded.min_id) < (min_ts, min_id) THEN excluded.min_ts ELSE min_ts END,
+      min_id = CASE WHEN claimed = 1 OR (excluded.min_ts, excluded.min_id) < (min_ts, min_id) THEN excluded.min_id ELSE min_id END,
+      claimed = 0;
   END;
 `;
 
@@ -74,7 +82,7 @@ const POSTGRES_V2 = `
   CREATE TABLE alert_pending (
     user_id text NOT NULL,
     session_id text NOT NULL,
-    gen bigint NOT NULL,
+    claimed boolean NOT NULL,
     min_ts double precision NOT NULL,
     min_id text COLLATE "C" NOT NULL,
     PRIMARY KEY (user_id, session_id)
@@ -92,14 +100,14 @@ const POSTGRES_V2 = `
   );
   CREATE FUNCTION alert_pending_mark_v2() RETURNS trigger LANGUAGE plpgsql AS $fn$
   BEGIN
-    INSERT INTO alert_pending AS p (user_id, session_id, gen, min_ts, min_id)
-      SELECT DISTINCT ON (n.user_id, n.session_id) n.user_id, n.session_id, 1, n.ts, n.id
+    INSERT INTO alert_pending AS p (user_id, session_id, claimed, min_ts, min_id)
+      SELECT DISTINCT ON (n.user_id, n.session_id) n.user_id, n.session_id, false, n.ts, n.id
       FROM inserted_events AS n
       ORDER BY n.user_id, n.session_id, n.ts, n.id COLLATE "C"
     ON CONFLICT (user_id, session_id) DO UPDATE SET
-      gen = p.gen + 1,
-      min_ts = CASE WHEN (EXCLUDED.min_ts, EXCLUDED.min_id) < (p.min_ts, p.min_id) THEN EXCLUDED.min_ts ELSE p.min_ts END,
-      min_id = CASE WHEN (EXCLUDED.min_ts, EXCLUDED.min_id) < (p.min_ts, p.min_id) THEN EXCLUDED.min_id ELSE p.min_id END;
+      min_ts = CASE WHEN p.claimed OR (EXCLUDED.min_ts, EXCLUDED.min_id) < (p.min_ts, p.min_id) THEN EXCLUDED.min_ts ELSE p.min_ts END,
+      min_id = CASE WHEN p.claimed OR (EXCLUDED.min_ts, EXCLUDED.min_id) < (p.min_ts, p.min_id) THEN EXCLUDED.min_id ELSE p.min_id END,
+      claimed = false;
     RETURN NULL;
   END
   $fn$;

@@ -26,9 +26,9 @@ export function postgresAlertStore(db: PgDatabase): AlertStore {
       return r.rows.map((x) => ({ user: x.user_id, session: x.session_id }));
     },
 
-    async loadSession(user: string, session: string): Promise<{ pending: PendingMark | null; state: SessionState | null }> {
+    async claimSession(user: string, session: string): Promise<{ pending: PendingMark | null; state: SessionState | null }> {
       const r = await db.query<{
-        gen: string | null;
+        claimed: boolean | null;
         min_ts: number | null;
         min_id: string | null;
         version: string | null;
@@ -37,16 +37,19 @@ export function postgresAlertStore(db: PgDatabase): AlertStore {
         observed: string | null;
         detector: string | null;
       }>(
-        'loadSession',
-        `SELECT p.gen, p.min_ts, p.min_id, s.version, s.last_ts, s.last_id, s.observed, s.detector
+        'claimSession',
+        `WITH p AS (
+           UPDATE alert_pending SET claimed = true WHERE user_id = $1 AND session_id = $2 RETURNING claimed, min_ts, min_id
+         )
+         SELECT p.claimed, p.min_ts, p.min_id, s.version, s.last_ts, s.last_id, s.observed, s.detector
          FROM (SELECT 1) AS one
-         LEFT JOIN alert_pending AS p ON p.user_id = $1 AND p.session_id = $2
+         LEFT JOIN p ON true
          LEFT JOIN alert_sessions AS s ON s.user_id = $1 AND s.session_id = $2`,
         [user, session],
       );
       const x = r.rows[0]!;
       return {
-        pending: x.gen === null ? null : { gen: Number(x.gen), min: { ts: x.min_ts!, id: x.min_id! } },
+        pending: x.claimed === null ? null : { min: { ts: x.min_ts!, id: x.min_id! } },
         state:
           x.version === null
             ? null
@@ -147,11 +150,7 @@ export function postgresAlertStore(db: PgDatabase): AlertStore {
             retracted = (await c.query('DELETE FROM alerts WHERE user_id = $1 AND id = ANY ($2::text[])', [user, ids])).rowCount ?? 0;
           }
         }
-        const d = await c.query('DELETE FROM alert_pending WHERE user_id = $1 AND session_id = $2 AND gen = $3', [
-          user,
-          session,
-          f.pendingGen,
-        ]);
+        const d = await c.query('DELETE FROM alert_pending WHERE user_id = $1 AND session_id = $2 AND claimed', [user, session]);
         return { saved: true, cleared: d.rowCount === 1, retracted };
       });
     },

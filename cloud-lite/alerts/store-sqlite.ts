@@ -17,7 +17,6 @@ import type {
 } from './store.ts';
 
 interface PendingRow {
-  gen: number;
   min_ts: number;
   min_id: string;
 }
@@ -31,6 +30,9 @@ interface StateRow {
 }
 
 export function sqliteAlertStore(db: Database.Database): AlertStore {
+  // The trigger on events (migrations.ts) makes each insert keep a statement journal; in a temp
+  // file that doubled the CPU an insert costs, in memory it is small (a statement's undo only).
+  db.pragma('temp_store = MEMORY');
   const statements = new Map<string, Database.Statement>();
   const stmt = (sql: string): Database.Statement => {
     let s = statements.get(sql);
@@ -47,15 +49,17 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
       return rows.map((r) => ({ user: r.user_id, session: r.session_id }));
     },
 
-    async loadSession(user: string, session: string): Promise<{ pending: PendingMark | null; state: SessionState | null }> {
-      const p = stmt('SELECT gen, min_ts, min_id FROM alert_pending WHERE user_id = ? AND session_id = ?').get(user, session) as
-        PendingRow | undefined;
+    async claimSession(user: string, session: string): Promise<{ pending: PendingMark | null; state: SessionState | null }> {
+      const p = stmt('UPDATE alert_pending SET claimed = 1 WHERE user_id = ? AND session_id = ? RETURNING min_ts, min_id').get(
+        user,
+        session,
+      ) as PendingRow | undefined;
       const s = stmt('SELECT version, last_ts, last_id, observed, detector FROM alert_sessions WHERE user_id = ? AND session_id = ?').get(
         user,
         session,
       ) as StateRow | undefined;
       return {
-        pending: p === undefined ? null : { gen: p.gen, min: { ts: p.min_ts, id: p.min_id } },
+        pending: p === undefined ? null : { min: { ts: p.min_ts, id: p.min_id } },
         state:
           s === undefined
             ? null
@@ -130,8 +134,7 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
             for (const id of ids) if (!f.keep.has(id)) retracted += dropAlert.run(user, id).changes;
           }
           const cleared =
-            stmt('DELETE FROM alert_pending WHERE user_id = ? AND session_id = ? AND gen = ?').run(user, session, f.pendingGen).changes ===
-            1;
+            stmt('DELETE FROM alert_pending WHERE user_id = ? AND session_id = ? AND claimed = 1').run(user, session).changes === 1;
           return { saved: true, cleared, retracted };
         })
         .immediate();

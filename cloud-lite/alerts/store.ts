@@ -16,9 +16,7 @@ export interface SessionRef {
 
 /** Events of the session stored but not yet evaluated (written by a trigger on events). */
 export interface PendingMark {
-  /** Bumped by every insert: the mark is cleared only if it did not change during an evaluation. */
-  gen: number;
-  /** The earliest of those events, in event order. */
+  /** The earliest event stored since the mark was last claimed, in event order. */
   min: EventPosition;
 }
 
@@ -48,8 +46,6 @@ export interface AlertToStore {
 export interface FinishEvaluation {
   user: string;
   session: string;
-  /** The pending mark's gen when the evaluation started. */
-  pendingGen: number;
   /** The state's version the evaluation started from; 0 when there was none. */
   expectedVersion: number;
   /** The new state; null when the session has no event (nothing to save). */
@@ -66,7 +62,7 @@ export interface FinishEvaluation {
 export interface FinishResult {
   /** False when another evaluator saved the state first: nothing was changed. */
   saved: boolean;
-  /** The pending mark was cleared (no insert came meanwhile). */
+  /** The pending mark was cleared (no insert came since it was claimed). */
   cleared: boolean;
   /** Alerts retracted by a replay. */
   retracted: number;
@@ -75,7 +71,8 @@ export interface FinishResult {
 export interface AlertStore {
   /** Sessions with pending marks (any order), at most `limit`. */
   pendingSessions(limit: number): Promise<SessionRef[]>;
-  loadSession(user: string, session: string): Promise<{ pending: PendingMark | null; state: SessionState | null }>;
+  /** Claims the session's pending mark (an insert from now on unclaims it) and reads where its evaluation stands. */
+  claimSession(user: string, session: string): Promise<{ pending: PendingMark | null; state: SessionState | null }>;
   /** Events of the session at or before `through`, in event order. */
   countEventsThrough(user: string, session: string, through: EventPosition): Promise<number>;
   /** Up to `limit` events of the session after `after` (from the start when null), in event order. */
@@ -85,7 +82,7 @@ export interface AlertStore {
    * an alert_outbox row for each new critical one. Returns the alerts it stored.
    */
   storeAlerts(user: string, alerts: readonly AlertToStore[], at: number): Promise<Alert[]>;
-  /** Saves the state (compare-and-set), retracts what a replay no longer raises, clears the mark: one transaction. */
+  /** Saves the state (compare-and-set), retracts what a replay no longer raises, clears the mark if still claimed: one transaction. */
   finishEvaluation(f: FinishEvaluation): Promise<FinishResult>;
 }
 

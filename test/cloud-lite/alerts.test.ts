@@ -16,6 +16,7 @@ import { startAlertEvaluator, toAlert } from '../../cloud-lite/alerts/evaluator.
 import { restoreDetector, saveDetector } from '../../cloud-lite/alerts/snapshot.ts';
 import type { AlertStore } from '../../cloud-lite/alerts/store.ts';
 import { openMemoryLimiter } from '../../cloud-lite/limits/memory.ts';
+import { openRedisLimiter } from '../../cloud-lite/limits/redis.ts';
 import { createLogger } from '../../cloud-lite/log.ts';
 import { openCloudStore } from '../../cloud-lite/store/open.ts';
 import { SQLITE_FILE } from '../../cloud-lite/store/sqlite.ts';
@@ -294,6 +295,9 @@ describe('cloud-lite alerts', () => {
 
     test('the batches of one session sent to both at once: each alert stored exactly once, one outbox row per critical one', async () => {
       const key = await createKey(a, 'carol');
+      // The first request starts Redis's replay epoch: one before the burst, so that no batch is
+      // signed in the second before it (refused as stale, by design).
+      assert.equal((await send(a.url, { method: 'GET', path: '/v1/alerts', key })).status, 200);
       const events = [...mixedSession('s-two', 150, 11), ...Array.from({ length: 30 }, (_, i) => ev('s-two', 200 + i, 'delete'))];
       const batches = chunks(events, 6);
       // Every batch to both instances at once (the second copy is all duplicates), all together.
@@ -402,6 +406,85 @@ describe('cloud-lite alerts', () => {
         if ((cursor = page.nextCursor) === null) break;
       }
       assert.deepEqual(sortById(all), sortById(expectedAlerts([...long, ...next, late])));
+    });
+
+    test('an evaluation error is logged without its details beyond the class and message, retried, and close() waits for a running evaluation', async (t) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'warden-alerts-'));
+      t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+      const store = await openCloudStore({ dataDir });
+      t.after(() => store.close());
+      let failOnce = true;
+      let hold: Promise<void> | null = null;
+      let release = (): void => {};
+      let entered = (): void => {};
+      const inside = new Promise<void>((r) => (entered = r));
+      const flaky: AlertStore = {
+        ...store.alerts,
+        storeAlerts: async (...args) => {
+          if (failOnce) {
+            failOnce = false;
+            throw new Error('storage hiccup');
+          }
+          if (hold !== null) {
+            entered();
+            await hold;
+          }
+          return store.alerts.storeAlerts(...args);
+        },
+      };
+      const wrapped = new Proxy(store, { get: (s, p) => (p === 'alerts' ? flaky : Reflect.get(s, p)) });
+      const logs: string[] = [];
+      const evaluator = startAlertEvaluator({
+        store: wrapped,
+        limiter: openMemoryLimiter(),
+        log: createLogger((line) => logs.push(line)),
+        now: () => T0,
+        onCritical: () => {},
+        sweepMs: 3_600_000,
+      });
+      const insert = async (events: AuditEvent[]): Promise<void> => {
+        await store.insertEvents({ user: 'fay', keyId: 'k', events, dailyQuota: 1000, day: '2026-12-03', receivedAt: T0 });
+        evaluator.afterInsert('fay', 'k', events);
+      };
+      await insert([ev('s-flaky', 1, 'delete'), ev('s-flaky', 2, 'delete'), ev('s-flaky', 3, 'delete')]);
+      await settled(store);
+      assert.equal((await store.pageAlerts({ user: 'fay', limit: 10, cursor: null })).alerts.length, 1, 'stored on the retry');
+      assert.ok(
+        logs.some((l) => l.includes('alerts: evaluating a session failed (Error: storage hiccup)')),
+        logs.join('\n'),
+      );
+
+      // An evaluation in flight when close() is called: close() resolves only after it ends.
+      hold = new Promise<void>((r) => (release = r));
+      await insert([ev('s-held', 1, 'delete'), ev('s-held', 2, 'delete'), ev('s-held', 3, 'delete')]);
+      await inside;
+      let closed = false;
+      const closing = evaluator.close().then(() => (closed = true));
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(closed, false, 'close() waits for the running evaluation');
+      release();
+      await closing;
+      assert.equal((await store.pageAlerts({ user: 'fay', limit: 10, cursor: null })).alerts.length, 2);
+    });
+
+    test('session leases: one holder at a time, released only by its token, expiring (memory and Redis)', async (t) => {
+      const redis = await startRedis();
+      t.after(() => redis.destroy());
+      const limiters = [openMemoryLimiter(), await openRedisLimiter(redis.url)];
+      t.after(() => Promise.all(limiters.map((l) => l.close())));
+      for (const l of limiters) {
+        const first = await l.acquireLease('alerts:x', 60_000);
+        assert.ok(first !== null, l.kind);
+        assert.equal(await l.acquireLease('alerts:x', 60_000), null, `${l.kind}: held`);
+        assert.ok((await l.acquireLease('alerts:y', 60_000)) !== null, `${l.kind}: another name is free`);
+        await l.releaseLease('alerts:x', 'not-the-token');
+        assert.equal(await l.acquireLease('alerts:x', 60_000), null, `${l.kind}: a wrong token releases nothing`);
+        await l.releaseLease('alerts:x', first);
+        const second = await l.acquireLease('alerts:x', 1);
+        assert.ok(second !== null, `${l.kind}: free after release`);
+        for (let i = 0; i < 40 && (await l.acquireLease('alerts:x', 60_000)) === null; i++) await new Promise((r) => setTimeout(r, 5));
+        assert.equal(await l.acquireLease('alerts:x', 60_000), null, `${l.kind}: taken again after expiry, held`);
+      }
     });
 
     test('a saved detector continues exactly like one that never stopped', () => {

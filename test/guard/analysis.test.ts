@@ -184,6 +184,35 @@ function meta2(result: Awaited<ReturnType<GuardHandle['call']>>) {
   return (JSON.parse(line) as { warden: { risk_level: number; rules: string[]; outcome: string } }).warden;
 }
 
+test('a generic write no rule knows (any.write) is asked about too, and its verdict raises it', async () => {
+  const dir = dataDir();
+  const c = await cloud();
+  const g = await guard(dir, c, { WARDEN_HTTP_ALLOW: `127.0.0.1:${c.port}` });
+  const call = () =>
+    g.call('http_request', {
+      method: 'POST',
+      url: `${c.url}/things/42/frobnicate?ref=PLANTED-VALUE-7f3a`,
+      body: { note: 'PLANTED-VALUE-7f3a' },
+    });
+  const first = await call();
+  assert.deepEqual(meta(first).warden.rules, ['any.write']);
+  assert.equal(meta(first).warden.risk_level, 1);
+  await until('the verdict cached', async () => (await analysis(g)).cached_verdicts === 1);
+  const asked = c.analyzeRequests[0]!;
+  assert.ok(!asked.text.includes('PLANTED'), asked.text);
+  assert.deepEqual(asked.body, {
+    platform: 'generic',
+    method: 'POST',
+    endpoint: '/things/{id}/frobnicate',
+    operation: null,
+    fields: [],
+    argument_shape: { query: { ref: 'string' }, body: { note: 'string' } },
+  });
+  const later = await call();
+  assert.equal(meta(later).warden.risk_level, 3);
+  assert.deepEqual(meta(later).warden.rules, [ANALYSIS_VERDICT_RULE, 'any.write']);
+});
+
 test('a verdict of level 0 never lowers a write below the unclassified floor', async () => {
   const dir = dataDir();
   const c = await cloud();

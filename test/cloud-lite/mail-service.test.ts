@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { configFromEnv } from '../../cloud-lite/config.ts';
+import { createLogger } from '../../cloud-lite/log.ts';
+import { startService } from '../../cloud-lite/service.ts';
 import { SQLITE_FILE } from '../../cloud-lite/store/sqlite.ts';
 import { createKeyCli, signFor, startCloudLite, type CloudLiteKey, type CloudLiteProcess } from '../helpers/cloud-lite.ts';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../helpers/services.ts';
@@ -122,7 +125,7 @@ describe('alert mail through the service', () => {
   });
 });
 
-describe('alert mail: the built service as processes', () => {
+describe('alert mail across restarts and instances', () => {
   let smtp: TestSmtp;
   let dir: string;
   before(async () => {
@@ -134,9 +137,43 @@ describe('alert mail: the built service as processes', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('mail off (no SMTP_URL): the alert is stored and waits; mailed once a restart sets SMTP_URL', async () => {
+    const dataDir = join(dir, 'off');
+    const logs: string[] = [];
+    const log = createLogger((l) => logs.push(l));
+    const off = await startService(configFromEnv({ CLOUD_LITE_PORT: '0', CLOUD_LITE_DATA_DIR: dataDir }), { log });
+    const before = smtp.messages.length;
+    try {
+      const key = await createKey(off, 'offuser');
+      const r = await send(off.url, { path: '/v1/batches', body: batchBody(makeEvents(3, { session_id: 'off-deletes' })), key });
+      assert.equal(r.status, 200, r.text);
+      for (let i = 0; i < 200 && (await off.store.pageAlerts({ user: 'offuser', limit: 10, cursor: null })).alerts.length === 0; i++)
+        await sleep(50);
+      assert.equal((await off.store.pageAlerts({ user: 'offuser', limit: 10, cursor: null })).alerts.length, 1, 'the alert is stored');
+      assert.equal(logs.filter((l) => l.includes('alert email off: SMTP_URL is unset')).length, 1, 'one clear line');
+    } finally {
+      await off.close();
+    }
+    const on = await startService(
+      configFromEnv({ CLOUD_LITE_PORT: '0', CLOUD_LITE_DATA_DIR: dataDir, SMTP_URL: smtp.url, ALERT_EMAIL_FROM: FROM, ...FAST }),
+      {
+        log,
+      },
+    );
+    try {
+      const all = await smtp.waitFor(before + 1);
+      assert.match(all[before]!.parsed.text ?? '', /off-deletes/);
+      await sleep(500);
+      assert.equal(smtp.messages.length, before + 1);
+    } finally {
+      await on.close();
+    }
+  });
+
   test('kill -9 with an email pending (SMTP refusing): sent once after the restart', async () => {
     const env = { ...FAST, CLOUD_LITE_DATA_DIR: join(dir, 'crash'), SMTP_URL: smtp.url, ALERT_EMAIL_FROM: FROM };
     const key = createKeyCli(env, 'crashuser');
+    const before = smtp.messages.length;
     await smtp.setMode('refuse');
     let svc: CloudLiteProcess = await startCloudLite(env);
     try {
@@ -157,11 +194,11 @@ describe('alert mail: the built service as processes', () => {
       await svc.kill9();
       await smtp.setMode('accept');
       svc = await startCloudLite(env);
-      const [mail] = await smtp.waitFor(1);
+      const mail = (await smtp.waitFor(before + 1))[before];
       assert.deepEqual(mail?.to, ['crashuser@example.com']);
       assert.match(mail?.parsed.text ?? '', /crash-deletes/);
       await sleep(500);
-      assert.equal(smtp.messages.length, 1);
+      assert.equal(smtp.messages.length, before + 1);
     } finally {
       await svc.stop();
     }
@@ -185,6 +222,16 @@ describe('alert mail: the built service as processes', () => {
       };
       [a, b] = await Promise.all([startCloudLite(env), startCloudLite(env)]);
       key = createKeyCli(env, 'twouser');
+      // A first signed request to each: on Redis it starts the replay cache's epoch (a request
+      // signed in an earlier second is refused as stale), as bench/ingest.ts does.
+      for (const s of [a, b]) {
+        for (let i = 0; i < 50; i++) {
+          const r = await fetch(s.url + '/v1/alerts', { headers: await signFor(key, 'GET', '/v1/alerts') });
+          await r.text();
+          if (r.status === 200) break;
+          await sleep(100);
+        }
+      }
     });
     after(async () => {
       await Promise.all([a?.stop(), b?.stop()]);
@@ -198,8 +245,8 @@ describe('alert mail: the built service as processes', () => {
         const body = batchBody(makeEvents(3, { session_id: session }));
         // The same batch to both (an upload retried on another instance): stored once, alerted once.
         const [ra, rb] = await Promise.all([postTo(a.url, key, body), postTo(b.url, key, body)]);
-        assert.equal(ra.status, 200, ra.text);
-        assert.equal(rb.status, 200, rb.text);
+        assert.equal(ra.status, 200, `${ra.text}\n${a.output().slice(-3000)}`);
+        assert.equal(rb.status, 200, `${rb.text}\n${b.output().slice(-3000)}`);
       }
       const all = (await smtp.waitFor(before + sessions.length, 30_000)).slice(before);
       await sleep(1000);

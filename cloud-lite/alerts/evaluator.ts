@@ -29,6 +29,7 @@ import type { Limiter } from '../limits/types.ts';
 import type { Logger } from '../log.ts';
 import type { CloudStore } from '../store/types.ts';
 import { restoreDetector, saveDetector } from './snapshot.ts';
+import type { EvaluatedEvent } from './stored-event.ts';
 import { beforePosition, type AlertToStore, type EventPosition, type SessionRef } from './store.ts';
 
 export interface AlertEvaluatorDeps {
@@ -61,6 +62,8 @@ const STORE_CHUNK = 200;
 const SWEEP_LIMIT = 1000;
 /** A session's lease outlives any evaluation by far; it is released as soon as the evaluation ends. */
 const LEASE_MS = 60_000;
+/** A batch's sessions are evaluated this long after it: the batches of a busy session share one evaluation. */
+const COALESCE_MS = 50;
 /** Retry after another instance held the lease. */
 const BUSY_RETRY_MS = 200;
 const MAX_ERROR_RETRY_MS = 30_000;
@@ -69,11 +72,14 @@ const MAX_ROUNDS = 8;
 
 /** The same alert on every instance and every retry gets the same id. */
 export function alertId(session: string, r: RaisedAlert): string {
-  const h = createHash('sha256').update(JSON.stringify([session, r.rule, r.message, r.event_ids]));
+  // The run's first and last event, its length (in the message) and the rule name one firing:
+  // no need to hash up to 500 ids.
+  const ids = r.event_ids;
+  const h = createHash('sha256').update(JSON.stringify([session, r.rule, r.message, ids.length, ids[0] ?? null, ids.at(-1) ?? null]));
   return `alr_${h.digest('base64url').slice(0, 32)}`;
 }
 
-export function toAlert(event: AuditEvent, r: RaisedAlert): Alert {
+export function toAlert(event: EvaluatedEvent, r: RaisedAlert): Alert {
   return {
     v: EVENT_SCHEMA_VERSION,
     id: alertId(event.session_id, r),
@@ -112,6 +118,7 @@ export function startAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   const failures = new Map<string, number>();
   let timer: NodeJS.Timeout | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
+  let retryAt = 0;
   let closed = false;
 
   const keyOf = (s: SessionRef): string => JSON.stringify([s.user, s.session]);
@@ -146,7 +153,10 @@ export function startAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       });
       inFlight.add(job);
     }
-    if (nextDue !== Infinity && retryTimer === null) {
+    // One timer, for the earliest job that is not due yet.
+    if (nextDue !== Infinity && (retryTimer === null || nextDue < retryAt)) {
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      retryAt = nextDue;
       retryTimer = setTimeout(
         () => {
           retryTimer = null;
@@ -272,7 +282,7 @@ export function startAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       try {
         const sessions = new Set<string>();
         for (const e of events) sessions.add(e.session_id);
-        for (const session of sessions) enqueue({ user, session });
+        for (const session of sessions) enqueue({ user, session }, COALESCE_MS);
       } catch (err) {
         log.info(`alerts: queueing an evaluation failed (${errorGist(err)})`);
       }

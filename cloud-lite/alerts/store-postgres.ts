@@ -1,7 +1,7 @@
 // The alert evaluation store on PostgreSQL (the core store's pool). Errors leave as
 // PostgresStoreError without values (PgDatabase).
 import type { Alert } from '../../core/types.ts';
-import { parseAuditEvent } from '../../core/protocol/event.ts';
+import { storedSessionEvent } from './stored-event.ts';
 import type { PgDatabase } from '../store/postgres-db.ts';
 import type {
   AlertStore,
@@ -80,9 +80,7 @@ export function postgresAlertStore(db: PgDatabase): AlertStore {
               [user, session, after.ts, after.id, limit],
             );
       return r.rows.map((row) => {
-        const event = parseAuditEvent(JSON.parse(row.body));
-        if (event === null) throw new Error('a stored event no longer parses');
-        return { event, keyId: row.key_id };
+        return storedSessionEvent(row.body, row.key_id);
       });
     },
 

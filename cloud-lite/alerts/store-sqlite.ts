@@ -3,7 +3,7 @@
 // BEGIN IMMEDIATE transactions like the core store's.
 import type Database from 'better-sqlite3';
 import type { Alert } from '../../core/types.ts';
-import { parseAuditEvent } from '../../core/protocol/event.ts';
+import { storedSessionEvent } from './stored-event.ts';
 import type {
   AlertStore,
   AlertToStore,
@@ -33,6 +33,19 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
   // The trigger on events (migrations.ts) makes each insert keep a statement journal; in a temp
   // file that doubled the CPU an insert costs, in memory it is small (a statement's undo only).
   db.pragma('temp_store = MEMORY');
+  // This part's writes skip the fsync (synchronous = NORMAL for their commit only): everything
+  // they write is derived from the events and the pending marks, and in the WAL a commit lost
+  // to a power cut takes every later one with it, so the mark that led to it is back and the
+  // evaluation runs again. Ingest's commits stay FULL, and none lands in between (synchronous).
+  const withoutFsync = <T>(write: () => T): T => {
+    const mode = db.pragma('synchronous', { simple: true }) as number;
+    db.pragma('synchronous = NORMAL');
+    try {
+      return write();
+    } finally {
+      db.pragma(`synchronous = ${mode}`);
+    }
+  };
   const statements = new Map<string, Database.Statement>();
   const stmt = (sql: string): Database.Statement => {
     let s = statements.get(sql);
@@ -86,9 +99,7 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
             )
       ) as { key_id: string; body: string }[];
       return rows.map((r) => {
-        const event = parseAuditEvent(JSON.parse(r.body));
-        if (event === null) throw new Error('a stored event no longer parses');
-        return { event, keyId: r.key_id };
+        return storedSessionEvent(r.body, r.key_id);
       });
     },
 
@@ -96,48 +107,52 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
       if (alerts.length === 0) return [];
       const insert = stmt('INSERT INTO alerts (user_id, id, ts, body, session_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
       const outbox = stmt('INSERT INTO alert_outbox (user_id, alert_id, key_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
-      return db
-        .transaction(() => {
-          const stored: Alert[] = [];
-          for (const { alert, keyId } of alerts) {
-            if (insert.run(user, alert.id, alert.ts, JSON.stringify(alert), alert.session_id).changes !== 1) continue;
-            stored.push(alert);
-            if (alert.severity === 'critical') outbox.run(user, alert.id, keyId, at);
-          }
-          return stored;
-        })
-        .immediate();
+      return withoutFsync(() =>
+        db
+          .transaction(() => {
+            const stored: Alert[] = [];
+            for (const { alert, keyId } of alerts) {
+              if (insert.run(user, alert.id, alert.ts, JSON.stringify(alert), alert.session_id).changes !== 1) continue;
+              stored.push(alert);
+              if (alert.severity === 'critical') outbox.run(user, alert.id, keyId, at);
+            }
+            return stored;
+          })
+          .immediate(),
+      );
     },
 
     async finishEvaluation(f: FinishEvaluation): Promise<FinishResult> {
-      return db
-        .transaction((): FinishResult => {
-          const { user, session, state } = f;
-          if (state !== null) {
-            const values = [state.last.ts, state.last.id, state.observed, state.detector, f.at, user, session];
-            const saved =
-              f.expectedVersion === 0
-                ? stmt(
-                    `INSERT INTO alert_sessions (last_ts, last_id, observed, detector, evaluated_at, user_id, session_id, version)
+      return withoutFsync(() =>
+        db
+          .transaction((): FinishResult => {
+            const { user, session, state } = f;
+            if (state !== null) {
+              const values = [state.last.ts, state.last.id, state.observed, state.detector, f.at, user, session];
+              const saved =
+                f.expectedVersion === 0
+                  ? stmt(
+                      `INSERT INTO alert_sessions (last_ts, last_id, observed, detector, evaluated_at, user_id, session_id, version)
                      VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING`,
-                  ).run(...values).changes === 1
-                : stmt(
-                    `UPDATE alert_sessions SET last_ts = ?, last_id = ?, observed = ?, detector = ?, evaluated_at = ?, version = version + 1
+                    ).run(...values).changes === 1
+                  : stmt(
+                      `UPDATE alert_sessions SET last_ts = ?, last_id = ?, observed = ?, detector = ?, evaluated_at = ?, version = version + 1
                      WHERE user_id = ? AND session_id = ? AND version = ?`,
-                  ).run(...values, f.expectedVersion).changes === 1;
-            if (!saved) return { saved: false, cleared: false, retracted: 0 };
-          }
-          let retracted = 0;
-          if (f.keep !== null) {
-            const ids = stmt('SELECT id FROM alerts WHERE user_id = ? AND session_id = ?').pluck().all(user, session) as string[];
-            const dropAlert = stmt('DELETE FROM alerts WHERE user_id = ? AND id = ?');
-            for (const id of ids) if (!f.keep.has(id)) retracted += dropAlert.run(user, id).changes;
-          }
-          const cleared =
-            stmt('DELETE FROM alert_pending WHERE user_id = ? AND session_id = ? AND claimed = 1').run(user, session).changes === 1;
-          return { saved: true, cleared, retracted };
-        })
-        .immediate();
+                    ).run(...values, f.expectedVersion).changes === 1;
+              if (!saved) return { saved: false, cleared: false, retracted: 0 };
+            }
+            let retracted = 0;
+            if (f.keep !== null) {
+              const ids = stmt('SELECT id FROM alerts WHERE user_id = ? AND session_id = ?').pluck().all(user, session) as string[];
+              const dropAlert = stmt('DELETE FROM alerts WHERE user_id = ? AND id = ?');
+              for (const id of ids) if (!f.keep.has(id)) retracted += dropAlert.run(user, id).changes;
+            }
+            const cleared =
+              stmt('DELETE FROM alert_pending WHERE user_id = ? AND session_id = ? AND claimed = 1').run(user, session).changes === 1;
+            return { saved: true, cleared, retracted };
+          })
+          .immediate(),
+      );
     },
   };
 }

@@ -1,7 +1,8 @@
 // What the alert evaluation part keeps in the cloud store: one interface, implemented over the same
 // database as the core store (store-sqlite.ts, store-postgres.ts), reached as store.alerts.
 // The tables are in migrations.ts (alert_pending, alert_sessions, alert_outbox, alerts.session_id).
-import type { Alert, AuditEvent } from '../../core/types.ts';
+import type { Alert } from '../../core/types.ts';
+import type { EvaluatedEvent } from './stored-event.ts';
 
 /** A place in a session's event order: events are evaluated by ts, then id. */
 export interface EventPosition {
@@ -33,7 +34,7 @@ export interface SessionState {
 }
 
 export interface SessionEvent {
-  event: AuditEvent;
+  event: EvaluatedEvent;
   /** The key that uploaded it: a critical alert it completes is mailed to that key's owner. */
   keyId: string;
 }

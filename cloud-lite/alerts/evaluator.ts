@@ -55,9 +55,9 @@ export interface AlertEvaluator {
 }
 
 /** Events read per query while evaluating. */
-const PAGE = 1000;
-/** Alerts stored per transaction during a long replay. */
-const STORE_CHUNK = 200;
+const PAGE = 250;
+/** Alerts stored per transaction. */
+const STORE_CHUNK = 25;
 /** Marked sessions read per sweep. */
 const SWEEP_LIMIT = 1000;
 /** A session's lease outlives any evaluation by far; it is released as soon as the evaluation ends. */
@@ -107,6 +107,9 @@ function errorGist(err: unknown): string {
 }
 
 type RoundResult = 'done' | 'again';
+
+/** Lets pending I/O (requests, ingest commits) run before the evaluation goes on. */
+const yieldToIngest = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function startAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
   const { store, limiter, log, now } = deps;
@@ -225,10 +228,16 @@ export function startAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
     const raised = replay ? new Set<string>() : null;
     let toStore: AlertToStore[] = [];
     let newCritical = false;
+    // In chunks, with the event loop given back between them: on SQLite every store call runs
+    // on it, and a runaway session (a run of thousands of deletes raises an alert every third
+    // step, each with up to 500 ids) must not hold ingest up.
     const flush = async (): Promise<void> => {
-      const stored = await store.alerts.storeAlerts(user, toStore, now());
+      for (let i = 0; i < toStore.length; i += STORE_CHUNK) {
+        const stored = await store.alerts.storeAlerts(user, toStore.slice(i, i + STORE_CHUNK), now());
+        if (stored.some((a) => a.severity === 'critical')) newCritical = true;
+        await yieldToIngest();
+      }
       toStore = [];
-      if (stored.some((a) => a.severity === 'critical')) newCritical = true;
     };
     for (;;) {
       const page = await store.alerts.sessionEvents(user, session, after, PAGE);
@@ -243,9 +252,16 @@ export function startAlertEvaluator(deps: AlertEvaluatorDeps): AlertEvaluator {
       }
       if (toStore.length >= STORE_CHUNK) await flush();
       if (page.length < PAGE) break;
+      await yieldToIngest();
     }
     await flush();
-    if (newCritical) deps.onCritical();
+    if (newCritical) {
+      try {
+        deps.onCritical();
+      } catch (err) {
+        log.info(`alerts: waking the mailer failed (${errorGist(err)}); it finds the outbox rows on its own sweep`);
+      }
+    }
     const result = await store.alerts.finishEvaluation({
       user,
       session,

@@ -1,5 +1,6 @@
 // The limiter and the replay guard: per-key burst limit on requests (a true sliding window) and
-// the nonce cache. Embedded (memory.ts) by default; shared and atomic across instances in Redis
+// the nonce cache; and named leases (one holder at a time: the alert evaluator's per-session
+// lease, so two instances never evaluate one session at once). Embedded (memory.ts) by default; shared and atomic across instances in Redis
 // (redis.ts) when REDIS_URL is set. The daily event quota is not here: it is counted in the
 // store, in the same transaction that stores the events, so duplicates never spend it.
 // Both implementations pass test/cloud-lite/limits.test.ts.

@@ -467,6 +467,57 @@ describe('cloud-lite alerts', () => {
       assert.equal((await store.pageAlerts({ user: 'fay', limit: 10, cursor: null })).alerts.length, 2);
     });
 
+    for (const kind of ['sqlite', 'postgres'] as const) {
+      test(`${kind}: events stored while their session is being evaluated are evaluated too (the claim is undone)`, async (t) => {
+        const dataDir = mkdtempSync(join(tmpdir(), 'warden-alerts-'));
+        t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+        const databaseUrl = kind === 'postgres' ? pgServer.createDatabase(`alerts_race_${process.pid}`) : null;
+        const store = await openCloudStore({ dataDir, databaseUrl });
+        t.after(() => store.close());
+        let hold: Promise<void> | null = null;
+        let release = (): void => {};
+        let entered = (): void => {};
+        const inside = new Promise<void>((r) => (entered = r));
+        const held: AlertStore = {
+          ...store.alerts,
+          sessionEvents: async (...args) => {
+            const events = await store.alerts.sessionEvents(...args);
+            if (hold !== null) {
+              const h = hold;
+              hold = null;
+              entered();
+              await h; // the evaluation has read the session; a batch lands now
+            }
+            return events;
+          },
+        };
+        const wrapped = new Proxy(store, { get: (s, p) => (p === 'alerts' ? held : Reflect.get(s, p)) });
+        const evaluator = startAlertEvaluator({
+          store: wrapped,
+          limiter: openMemoryLimiter(),
+          log: createLogger(() => {}),
+          now: () => T0,
+          onCritical: () => {},
+          sweepMs: 3_600_000,
+        });
+        t.after(() => evaluator.close());
+        const insert = async (events: AuditEvent[]): Promise<void> => {
+          await store.insertEvents({ user: 'gus', keyId: 'k', events, dailyQuota: 1000, day: '2026-12-03', receivedAt: T0 });
+          evaluator.afterInsert('gus', 'k', events);
+        };
+        hold = new Promise<void>((r) => (release = r));
+        const first = [ev('s-race', 1, 'delete'), ev('s-race', 2, 'delete')];
+        await insert(first);
+        await inside;
+        const third = ev('s-race', 3, 'delete');
+        await insert([third]);
+        release();
+        await settled(store);
+        const page = await store.pageAlerts({ user: 'gus', limit: 10, cursor: null });
+        assert.deepEqual(page.alerts, expectedAlerts([...first, third]), 'the third delete was evaluated');
+      });
+    }
+
     test('session leases: one holder at a time, released only by its token, expiring (memory and Redis)', async (t) => {
       const redis = await startRedis();
       t.after(() => redis.destroy());

@@ -100,8 +100,13 @@ function leaseName(s: SessionRef): string {
     .digest('base64url')}`;
 }
 
-/** No secret in a log line: the error's class and, for our own errors, their message. */
+/**
+ * What a log line says of an error: the store's and the limiter's errors carry no values
+ * (PostgresStoreError, LimiterUnavailableError, SQLite's messages); a JSON.parse error quotes the
+ * text it failed on, so only its class is logged.
+ */
 function errorGist(err: unknown): string {
+  if (err instanceof SyntaxError) return err.name;
   if (err instanceof Error) return `${err.name}: ${err.message.slice(0, 200)}`;
   return 'unknown error';
 }

@@ -55,6 +55,10 @@ describe('upload contract: constants', () => {
       method_not_allowed: 405,
       request_timeout: 408,
       service_unavailable: 503,
+      analysis_disabled: 501,
+      analysis_failed: 502,
+      analysis_quota_exceeded: 429,
+      analysis_budget_exhausted: 429,
     });
     assert.deepEqual(Object.keys(UPLOAD_ERROR_STATUS).sort(), [...UPLOAD_ERROR_CODES].sort());
     assert.deepEqual(uploadError('replayed_nonce', 'nonce seen'), {

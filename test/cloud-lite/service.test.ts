@@ -167,8 +167,9 @@ describe('cloud-lite service: ingest, quota, paging', () => {
     }
   });
 
-  it('alerts: an empty page', async () => {
-    const r = await get(pro, '/v1/alerts?limit=10');
+  it("alerts: an empty page for a user who uploaded nothing (the evaluator raises the others' alerts)", async () => {
+    const idle = await createKey(svc, 'ivan', 'pro');
+    const r = await get(idle, '/v1/alerts?limit=10');
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json, { alerts: [], next_cursor: null });
   });

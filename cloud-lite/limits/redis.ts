@@ -39,15 +39,25 @@ export interface RedisLimiterOptions {
 
 const MAX_BACKOFF_MS = 2000;
 
-// KEYS[1] epoch, KEYS[2] nonce; ARGV[1] ttl seconds, ARGV[2] the request's timestamp (s).
-const NONCE_SCRIPT = `
+// KEYS[1] epoch: starts the cache's epoch (Redis's clock, ms) when Redis has none.
+const EPOCH_START = `
 local t = redis.call('TIME')
-local nowSeconds = tonumber(t[1])
 local epoch = tonumber(redis.call('GET', KEYS[1]))
 if epoch == nil then
-  epoch = nowSeconds * 1000 + math.floor(tonumber(t[2]) / 1000)
+  epoch = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   redis.call('SET', KEYS[1], epoch)
 end
+`;
+
+// Run once when the limiter connects, so the epoch predates every request signed after the
+// service started; left to the first claim, a request signed in the second before it would be
+// refused as 'before_epoch'. Redis emptied later still starts a new epoch at the next claim.
+const EPOCH_SCRIPT = `${EPOCH_START}
+return 'ok'
+`;
+
+// KEYS[1] epoch, KEYS[2] nonce; ARGV[1] ttl seconds, ARGV[2] the request's timestamp (s).
+const NONCE_SCRIPT = `${EPOCH_START}
 if tonumber(ARGV[2]) < math.floor(epoch / 1000) then return 'before_epoch' end
 if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return 'new' end
 return 'replayed'
@@ -90,7 +100,7 @@ function script(source: string): Script {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-const SCRIPTS = { nonce: script(NONCE_SCRIPT), burst: script(BURST_SCRIPT), release: script(RELEASE_SCRIPT) };
+const SCRIPTS = { epoch: script(EPOCH_SCRIPT), nonce: script(NONCE_SCRIPT), burst: script(BURST_SCRIPT), release: script(RELEASE_SCRIPT) };
 
 function keyPart(keyId: string): string {
   return /^[A-Za-z0-9_-]{1,64}$/.test(keyId) ? keyId : `#${createHash('sha256').update(keyId).digest('base64url')}`;
@@ -170,6 +180,7 @@ export class RedisLimiter implements Limiter {
       this.client.destroy();
       throw new LimiterUnavailableError(`Redis at ${where(this.url)} is unreachable`);
     }
+    await this.evalScript(SCRIPTS.epoch, [`${this.prefix}nonce-epoch`], []);
   }
 
   async claimNonce(keyId: string, nonce: string, ttlSeconds: number, timestampSeconds: number): Promise<NonceClaim> {
